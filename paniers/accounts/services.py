@@ -1,0 +1,43 @@
+"""Registration and login."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from paniers.accounts.models import Role, User
+from paniers.errors import ServiceError
+from paniers.extensions import db
+
+MIN_PASSWORD = 8
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def register_household(email: str, name: str, password: str, locale: str = "fr") -> User:
+    if len(password) < MIN_PASSWORD:
+        raise ServiceError(_("Le mot de passe doit compter au moins 8 caractères."))
+    if find_user(email) is not None:
+        raise ServiceError(_("Un compte existe déjà avec cette adresse."))
+    user = User(email=email.strip().lower(), name=name.strip(), role=Role.HOUSEHOLD,
+                locale=locale if locale in ("fr", "en") else "fr")
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    user = find_user(email)
+    if user is None or not user.check_password(password):
+        raise ServiceError(_("Adresse ou mot de passe incorrect."))
+    return user
+
+
+def set_locale(user: User, locale: str) -> None:
+    if locale not in ("fr", "en"):
+        raise ServiceError(_("Langue inconnue."))
+    user.locale = locale
+    db.session.commit()

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from paniers.accounts import services
+from paniers.accounts.forms import LoginForm, RegisterForm
+from paniers.errors import ServiceError
+
+blueprint = Blueprint("accounts", __name__)
+
+
+def _safe_next() -> str:
+    target = request.args.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else url_for("main.home")
+
+
+@blueprint.route("/connexion", methods=["GET", "POST"])
+def login() -> str | Response:
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data or "", form.password.data or "")
+        except ServiceError as error:
+            form.email.errors = [str(error)]
+        else:
+            login_user(user)
+            return redirect(_safe_next())
+    return render_template("accounts/login.html", form=form)
+
+
+@blueprint.route("/inscription", methods=["GET", "POST"])
+def register() -> str | Response:
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_household(
+                form.email.data or "", form.name.data or "", form.password.data or "",
+                session.get("locale", "fr"),
+            )
+        except ServiceError as error:
+            form.email.errors = [str(error)]
+        else:
+            login_user(user)
+            flash(_("Bienvenue ! Votre compte est créé."), "success")
+            return redirect(url_for("orders.catalogue_page"))
+    return render_template("accounts/register.html", form=form)
+
+
+@blueprint.route("/deconnexion", methods=["POST"])
+@login_required
+def logout() -> Response:
+    if FlaskForm().validate_on_submit():
+        logout_user()
+    return redirect(url_for("main.home"))
+
+
+@blueprint.route("/langue/<code>", methods=["POST"])
+def switch_language(code: str) -> Response:
+    if not FlaskForm().validate_on_submit() or code not in ("fr", "en"):
+        flash(_("Langue inconnue."), "error")
+        return redirect(url_for("main.home"))
+    session["locale"] = code
+    if current_user.is_authenticated:
+        services.set_locale(current_user, code)
+    back = request.referrer or url_for("main.home")
+    return redirect(back)

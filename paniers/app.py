@@ -1,0 +1,128 @@
+"""The application factory: a table of contents of the application."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, flash, g, redirect, render_template, request, session
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from paniers import config as settings
+from paniers.errors import ServiceError
+from paniers.extensions import babel, csrf, db, login_manager
+from paniers.formatting import register_filters
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def template_folder() -> Path:
+    """Top-level ``templates/`` in a checkout; ``paniers/templates`` once installed."""
+    for candidate in (PACKAGE.parent / "templates", PACKAGE / "templates"):
+        if candidate.is_dir():
+            return candidate
+    raise RuntimeError("the templates folder is missing from this installation")
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        "paniers",
+        template_folder=str(template_folder()),
+        static_folder=str(PACKAGE / "static"),
+        instance_path=str(settings.instance_dir()),
+    )
+    app.config.update(settings.from_environment())
+    app.config.update(config or {})
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_filters(app)
+    return app
+
+
+def select_locale() -> str:
+    if current_user and current_user.is_authenticated:
+        return str(current_user.locale)
+    chosen = session.get("locale")
+    if chosen in ("fr", "en"):
+        return str(chosen)
+    return "fr"
+
+
+def register_extensions(app: Flask) -> None:
+    import paniers.models  # noqa: F401  (every model, for the mapper and Alembic)
+
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(PACKAGE / "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = ""
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> Any:
+        from paniers.accounts.models import User
+
+        return db.session.get(User, int(user_id))
+
+    from paniers.celery_app import celery_init_app
+
+    celery_init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from canteens.views import blueprint as canteens
+    from paniers.accounts.views import blueprint as accounts
+    from paniers.cycles.views import blueprint as cycles
+    from paniers.main import blueprint as main
+    from paniers.orders.views import blueprint as orders
+    from paniers.points.views import blueprint as points
+    from producers.views import blueprint as producers
+
+    for blueprint in (main, accounts, cycles, orders, points, producers, canteens):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    @app.errorhandler(ServiceError)
+    def refused(error: ServiceError) -> tuple[str, int] | Response:
+        db.session.rollback()
+        if request.method == "POST" and request.referrer:
+            flash(str(error), "error")
+            return redirect(request.referrer)
+        return render_template("error.html", message=str(error)), error.status_code
+
+    messages = {
+        400: lambda: _("La demande n'a pas pu être comprise (formulaire expiré ?)."),
+        403: lambda: _("Vous n'avez pas accès à cette page."),
+        404: lambda: _("Cette page n'existe pas."),
+        500: lambda: _("Une erreur est survenue de notre côté. Réessayez dans un instant."),
+    }
+    for code, message in messages.items():
+        app.register_error_handler(code, _error_page(code, message))
+
+    @app.before_request
+    def remember_path() -> None:
+        g.path = request.path
+
+
+def register_commands(app: Flask) -> None:
+    from paniers.cli import register
+
+    register(app)
+
+
+def _error_page(code: int, message: Any) -> Any:
+    def handler(_error: Exception) -> tuple[str, int]:
+        if code == 500:
+            db.session.rollback()
+        return render_template("error.html", message=message()), code
+
+    return handler

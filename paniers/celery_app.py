@@ -1,0 +1,41 @@
+"""Celery, wired through the application factory.
+
+Tasks are ``@shared_task``, take ids and run inside an application context.
+The embedded default uses Kombu's filesystem transport (no server needed);
+production sets ``CELERY_BROKER_URL`` to Redis or RabbitMQ.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from celery import Celery, Task
+from celery.schedules import crontab
+from flask import Flask
+
+
+def celery_init_app(app: Flask) -> Celery:
+    class FlaskTask(Task):  # type: ignore[misc]
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    conf = dict(app.config["CELERY"])
+    if conf["broker_url"].startswith("filesystem"):
+        folder = Path(app.config["BROKER_DIR"])
+        (folder / "processed").mkdir(parents=True, exist_ok=True)
+    else:
+        conf.pop("broker_transport_options", None)
+    conf.setdefault("beat_schedule", {
+        "open-and-close-cycles": {
+            "task": "paniers.cycles.tasks.advance_cycles",
+            "schedule": crontab(minute="*"),
+        },
+    })
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(conf)
+    celery_app.set_default()
+    celery_app.autodiscover_tasks(["paniers.cycles"], related_name="tasks", force=True)
+    app.extensions["celery"] = celery_app
+    return celery_app

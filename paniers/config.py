@@ -1,0 +1,70 @@
+"""Configuration from environment variables: one settings module.
+
+The embedded default (no variable set) is SQLite and a Celery broker on the
+filesystem under ``instance/``, so that ``make run`` needs no server. In
+production every value comes from the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def instance_dir() -> Path:
+    path = Path(os.environ.get("PANIERS_INSTANCE_DIR", ROOT / "instance"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _secret_key(folder: Path) -> str:
+    """A key kept in the instance folder so sessions survive a restart of the demo."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = folder / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def from_environment() -> dict[str, Any]:
+    """Read every setting of the application from the environment."""
+    folder = instance_dir()
+    broker_dir = folder / "broker"
+    return {
+        "SECRET_KEY": _secret_key(folder),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{folder / 'paniers.sqlite'}"
+        ),
+        "CELERY": {
+            "broker_url": os.environ.get("CELERY_BROKER_URL", "filesystem://"),
+            "result_backend": os.environ.get(
+                "CELERY_RESULT_BACKEND", f"db+sqlite:///{folder / 'celery-results.sqlite'}"
+            ),
+            "broker_transport_options": {
+                "data_folder_in": str(broker_dir),
+                "data_folder_out": str(broker_dir),
+                "processed_folder": str(broker_dir / "processed"),
+                "store_processed": False,
+            },
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "timezone": "Europe/Paris",
+            "enable_utc": True,
+        },
+        "BROKER_DIR": str(broker_dir),
+        "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),
+        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
+        "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", ""),
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+        "LANGUAGES": ("fr", "en"),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "DEMO_DATA_DIR": str(Path(__file__).resolve().parent / "demo" / "data"),
+    }

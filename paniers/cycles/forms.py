@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, DateTimeLocalField, IntegerField
+from wtforms.validators import DataRequired, NumberRange
+
+
+class CycleForm(FlaskForm):
+    delivery_date = DateField(_l("Date de livraison"), validators=[DataRequired()])
+    cutoff = DateTimeLocalField(
+        _l("Date limite de commande (heure de Paris)"), format="%Y-%m-%dT%H:%M",
+        validators=[DataRequired()],
+    )
+    quota_small = IntegerField(_l("Paniers petits (12 €)"), default=60,
+                               validators=[NumberRange(min=0, max=2000)])
+    quota_medium = IntegerField(_l("Paniers moyens (18 €)"), default=80,
+                                validators=[NumberRange(min=0, max=2000)])
+    quota_large = IntegerField(_l("Paniers grands (24 €)"), default=40,
+                               validators=[NumberRange(min=0, max=2000)])

@@ -1,0 +1,201 @@
+"""Use cases of the weekly cycle: create, open, close, and the figures of a week."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from paniers.cycles.models import BasketFormat, OrderCycle, ProductStock
+from paniers.cycles.states import (
+    CycleStatus,
+    TransitionError,
+    check_move,
+    validate_schedule,
+)
+from paniers.errors import NotFound, ServiceError
+from paniers.extensions import db
+from paniers.types import utcnow
+from producers.models import Product
+
+DEFAULT_FORMATS = (
+    # code, price (cents), target weight (g), minimum number of products
+    ("small", 1200, 3000, 4),
+    ("medium", 1800, 4500, 5),
+    ("large", 2400, 6000, 6),
+)
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    code: str
+    price_cents: int
+    target_weight_g: int
+    quota: int
+
+
+def get_cycle(cycle_id: int) -> OrderCycle:
+    cycle = db.session.get(OrderCycle, cycle_id)
+    if cycle is None:
+        raise NotFound(_("Ce cycle de commande n'existe pas."))
+    return cycle
+
+
+def current_cycle() -> OrderCycle | None:
+    """The cycle people work on now: the open one, else the latest past draft."""
+    open_cycle = db.session.scalar(
+        select(OrderCycle).where(OrderCycle.status == CycleStatus.OPEN)
+        .order_by(OrderCycle.delivery_date)
+    )
+    if open_cycle is not None:
+        return open_cycle
+    return db.session.scalar(
+        select(OrderCycle).where(OrderCycle.status != CycleStatus.DRAFT)
+        .order_by(OrderCycle.delivery_date.desc())
+    )
+
+
+def create_cycle(
+    delivery_date: date,
+    cutoff_dt: datetime,
+    formats: list[FormatSpec],
+    now: datetime | None = None,
+) -> OrderCycle:
+    """A draft cycle with its basket formats."""
+    now = now or utcnow()
+    problems = validate_schedule(delivery_date, cutoff_dt, now)
+    if "cutoff_in_past" in problems:
+        raise ServiceError(_("La date limite de commande est déjà passée."))
+    if "cutoff_after_delivery" in problems:
+        raise ServiceError(_("La date limite doit précéder le départ des tournées."))
+    if db.session.scalar(select(OrderCycle.id).where(OrderCycle.delivery_date == delivery_date)):
+        raise ServiceError(_("Un cycle existe déjà pour cette date de livraison."))
+    minimums = {code: minimum for code, _p, _w, minimum in DEFAULT_FORMATS}
+    cycle = OrderCycle(delivery_date=delivery_date, cutoff_dt=cutoff_dt)
+    for spec in formats:
+        cycle.formats.append(
+            BasketFormat(
+                code=spec.code,
+                price_cents=spec.price_cents,
+                target_weight_g=spec.target_weight_g,
+                min_products=minimums.get(spec.code, 4),
+                quota=spec.quota,
+                sold=0,
+            )
+        )
+    db.session.add(cycle)
+    db.session.flush()
+    for product_id in db.session.scalars(select(Product.id).order_by(Product.id)):
+        db.session.add(ProductStock(cycle_id=cycle.id, product_id=product_id, declared=0, sold=0))
+    db.session.commit()
+    return cycle
+
+
+def _move(cycle_id: int, target: CycleStatus) -> OrderCycle:
+    # Lock the row so that a concurrent order or a second click sees the new state.
+    cycle = db.session.scalar(
+        select(OrderCycle).where(OrderCycle.id == cycle_id).with_for_update()
+    )
+    if cycle is None:
+        raise NotFound(_("Ce cycle de commande n'existe pas."))
+    try:
+        cycle.status = check_move(cycle.status, target)
+    except TransitionError as error:
+        db.session.rollback()
+        raise ServiceError(
+            _(
+                "Impossible : le cycle est « %(current)s ».",
+                current=status_label(error.current),
+            )
+        ) from error
+    return cycle
+
+
+def open_cycle(cycle_id: int, now: datetime | None = None) -> OrderCycle:
+    now = now or utcnow()
+    cycle = get_cycle(cycle_id)
+    if cycle.cutoff_dt <= now and cycle.status == CycleStatus.DRAFT:
+        raise ServiceError(_("La date limite de commande est déjà passée."))
+    if cycle.status == CycleStatus.DRAFT and db.session.scalar(
+        select(OrderCycle.id).where(OrderCycle.status == CycleStatus.OPEN)
+    ):
+        raise ServiceError(_("Un autre cycle est déjà ouvert : fermez-le d'abord."))
+    cycle = _move(cycle_id, CycleStatus.OPEN)
+    cycle.opened_dt = now
+    db.session.commit()
+    return cycle
+
+
+def close_cycle(cycle_id: int, now: datetime | None = None) -> OrderCycle:
+    """No more orders: the cycle waits for allocation."""
+    cycle = _move(cycle_id, CycleStatus.CLOSED)
+    cycle.closed_dt = now or utcnow()
+    db.session.commit()
+    return cycle
+
+
+def status_label(status: str) -> str:
+    labels = {
+        CycleStatus.DRAFT: _("brouillon"),
+        CycleStatus.OPEN: _("ouvert"),
+        CycleStatus.CLOSED: _("clos"),
+        CycleStatus.ALLOCATED: _("réparti"),
+        CycleStatus.ROUTED: _("tournées planifiées"),
+        CycleStatus.DELIVERED: _("livré"),
+        CycleStatus.SETTLED: _("soldé"),
+    }
+    return labels.get(CycleStatus(status), status)
+
+
+def stock_rows(cycle_id: int) -> list[ProductStock]:
+    return list(
+        db.session.scalars(
+            select(ProductStock)
+            .where(ProductStock.cycle_id == cycle_id, ProductStock.declared > 0)
+            .order_by(ProductStock.product_id)
+        )
+    )
+
+
+def cycles() -> list[OrderCycle]:
+    return list(db.session.scalars(select(OrderCycle).order_by(OrderCycle.delivery_date.desc())))
+
+
+def baskets_sold(cycle_id: int) -> int:
+    return db.session.scalar(
+        select(func.coalesce(func.sum(BasketFormat.sold), 0)).where(
+            BasketFormat.cycle_id == cycle_id
+        )
+    ) or 0
+
+
+def close_due_cycles(now: datetime | None = None) -> list[int]:
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(OrderCycle.id).where(
+            OrderCycle.status == CycleStatus.OPEN, OrderCycle.cutoff_dt <= now
+        )
+    ).all()
+    for cycle_id in due:
+        close_if_open(cycle_id, now)
+    return list(due)
+
+
+def close_if_open(cycle_id: int, now: datetime | None = None) -> str:
+    cycle = get_cycle(cycle_id)
+    if cycle.status == CycleStatus.OPEN:
+        cycle = close_cycle(cycle_id, now)
+    return cycle.status
+
+
+def cycle_for_supply(now: datetime | None = None) -> OrderCycle | None:
+    """The cycle farmers declare for: the open one, else the next draft before its cutoff."""
+    now = now or utcnow()
+    return db.session.scalar(
+        select(OrderCycle)
+        .where(OrderCycle.status.in_((CycleStatus.OPEN, CycleStatus.DRAFT)),
+               OrderCycle.cutoff_dt > now)
+        .order_by(OrderCycle.status.desc(), OrderCycle.delivery_date)
+    )

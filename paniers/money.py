@@ -1,0 +1,40 @@
+"""Parsing and showing amounts as people type and read them (12,50 €; 2,5 kg)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from producers.units import Unit, base_per_unit
+
+
+def parse_decimal(text: str) -> Decimal:
+    """Accept ``12,5``, ``12.5`` and ``1 200,00``; raise ValueError otherwise."""
+    cleaned = text.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    cleaned = cleaned.replace("€", "").replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as error:
+        raise ValueError(text) from error
+    if not value.is_finite():
+        raise ValueError(text)
+    return value
+
+
+def to_cents(text: str) -> int:
+    """Euros typed by a person to integer cents; more than two decimals is refused."""
+    value = parse_decimal(text) * 100
+    if value != value.to_integral_value():
+        raise ValueError(text)
+    return int(value)
+
+
+def to_base_amount(text: str, unit: Unit | str) -> int:
+    """A quantity in sale units (``2,5`` kg) to the base amount (2500 g)."""
+    value = parse_decimal(text) * base_per_unit(unit)
+    if value != value.to_integral_value():
+        raise ValueError(text)
+    return int(value)
+
+
+def from_base_amount(quantity: int, unit: Unit | str) -> Decimal:
+    return Decimal(quantity) / base_per_unit(unit)

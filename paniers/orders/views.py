@@ -1,0 +1,100 @@
+"""The household's pages: the catalogue, ordering, my orders."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from paniers.accounts.access import role_required
+from paniers.accounts.models import Role
+from paniers.cycles.models import ProductStock
+from paniers.cycles.services import current_cycle
+from paniers.cycles.states import CycleStatus
+from paniers.errors import ServiceError
+from paniers.extensions import db
+from paniers.money import to_base_amount
+from paniers.orders import services
+from paniers.orders.catalogue import catalogue, orderable_points
+from paniers.orders.forms import OrderForm
+
+blueprint = Blueprint("orders", __name__)
+
+
+def read_products(entries: object, stocks: dict[int, ProductStock]) -> dict[int, int]:
+    """Quantities typed in sale units (``1,5`` kg) to base amounts per product id."""
+    wanted: dict[int, int] = {}
+    for entry in entries:  # type: ignore[attr-defined]
+        text = (entry.form.quantity.data or "").strip()
+        if not text:
+            continue
+        stock = stocks.get(int(entry.form.product_id.data or 0))
+        if stock is None:
+            raise ServiceError(_("Produit inconnu."))
+        try:
+            wanted[stock.product_id] = to_base_amount(text, stock.product.unit)
+        except ValueError:
+            raise ServiceError(
+                _("%(product)s : quantité illisible « %(text)s ».",
+                  product=stock.product.name, text=text)
+            ) from None
+    return wanted
+
+
+@blueprint.route("/catalogue", methods=["GET", "POST"])
+@role_required(Role.HOUSEHOLD)
+def catalogue_page() -> str | Response:
+    cycle = current_cycle()
+    if cycle is None or cycle.status != CycleStatus.OPEN:
+        return render_template("orders/closed.html", cycle=cycle)
+    offer = catalogue(cycle)
+    points = orderable_points()
+    form = OrderForm()
+    form.point.choices = [(p.id, f"{p.town} — {p.name}") for p in points]
+    if not form.is_submitted():
+        form.point.data = current_user.point_id
+        for fmt in offer.formats:
+            form.baskets.append_entry({"format_id": fmt.id, "count": 0})
+        for stock in offer.stocks:
+            form.products.append_entry({"product_id": stock.product_id, "quantity": ""})
+    elif form.validate():
+        stocks = {s.product_id: s for s in offer.stocks}
+        try:
+            cart = services.Cart(
+                baskets={int(e.form.format_id.data): e.form.count.data or 0 for e in form.baskets},
+                products=read_products(form.products, stocks),
+            )
+            order = services.place_order(current_user, cycle.id, form.point.data, cart)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            flash(_("Commande n° %(id)d enregistrée. Paiement au retrait.", id=order.id),
+                  "success")
+            return redirect(url_for("orders.mine"))
+    formats = {f.id: f for f in offer.formats}
+    stocks_by_id = {s.product_id: s for s in offer.stocks}
+    return render_template(
+        "orders/catalogue.html", form=form, cycle=cycle, offer=offer, points=points,
+        basket_rows=[(e, formats.get(int(e.form.format_id.data or 0))) for e in form.baskets],
+        product_rows=[(e, stocks_by_id.get(int(e.form.product_id.data or 0)))
+                      for e in form.products],
+    )
+
+
+@blueprint.route("/mes-commandes")
+@role_required(Role.HOUSEHOLD, Role.CANTEEN_MANAGER)
+def mine() -> str:
+    return render_template("orders/mine.html", orders=services.orders_of(current_user),
+                           action=FlaskForm())
+
+
+@blueprint.route("/mes-commandes/<int:order_id>/annuler", methods=["POST"])
+@role_required(Role.HOUSEHOLD, Role.CANTEEN_MANAGER)
+def cancel(order_id: int) -> Response:
+    if FlaskForm().validate_on_submit():
+        services.cancel_order(current_user, order_id)
+        flash(_("Commande annulée."), "success")
+    return redirect(url_for("orders.mine"))

@@ -1,0 +1,70 @@
+"""The hub and the pickup points (relay points, partner shops, canteens, cities)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import Boolean, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from paniers.extensions import db
+
+
+class PointKind(StrEnum):
+    RELAY = "relay"
+    SHOP = "shop"
+    CANTEEN = "canteen"
+    CITY = "city"
+
+
+def format_window(start_min: int | None, end_min: int | None) -> str:
+    """Minutes after midnight (local time) as ``16:30–19:00``."""
+    if start_min is None or end_min is None:
+        return ""
+    return f"{start_min // 60:02d}:{start_min % 60:02d}–{end_min // 60:02d}:{end_min % 60:02d}"
+
+
+class Hub(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "hubs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    town: Mapped[str] = mapped_column(String(80))
+    lat: Mapped[float]
+    lon: Mapped[float]
+    open_start_min: Mapped[int] = mapped_column(Integer)
+    open_end_min: Mapped[int] = mapped_column(Integer)
+
+
+class PickupPoint(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "pickup_points"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(120))
+    town: Mapped[str] = mapped_column(String(80))
+    lat: Mapped[float]
+    lon: Mapped[float]
+    capacity_baskets: Mapped[int | None] = mapped_column(Integer)
+    # Windows are local time (Europe/Paris) on the delivery day, in minutes after midnight.
+    delivery_start_min: Mapped[int] = mapped_column(Integer)
+    delivery_end_min: Mapped[int] = mapped_column(Integer)
+    pickup_start_min: Mapped[int | None] = mapped_column(Integer)
+    pickup_end_min: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str] = mapped_column(String(255), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def pickup_window(self) -> str:
+        return format_window(self.pickup_start_min, self.pickup_end_min)
+
+    @property
+    def delivery_window(self) -> str:
+        return format_window(self.delivery_start_min, self.delivery_end_min)
+
+    @property
+    def orderable(self) -> bool:
+        """Households collect at relay points, shops and city points, not at canteens."""
+        return self.active and self.kind != PointKind.CANTEEN

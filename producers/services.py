@@ -1,0 +1,165 @@
+"""The farmer's weekly supply declaration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from paniers.accounts.models import Role, User
+from paniers.cycles.models import OrderCycle, ProductStock
+from paniers.cycles.states import CycleStatus
+from paniers.errors import Forbidden, ServiceError
+from paniers.extensions import db
+from paniers.types import utcnow
+from producers.models import Farm, Product, SupplyOffer
+from producers.units import Unit
+
+# Beyond these a declaration is a typing mistake, not a harvest.
+MAX_QUANTITY = {Unit.KG: 5_000_000, Unit.LITRE: 5_000_000}  # 5 t, 5000 l
+MAX_COUNT = 20_000
+MAX_PRICE_FACTOR = 5  # times the reference price of the product
+
+
+@dataclass(frozen=True)
+class SupplyLine:
+    product_id: int
+    quantity: int  # base amount
+    price_cents: int
+    out_of_season_confirmed: bool = False
+
+
+def farm_of(user: User) -> Farm:
+    if user.role != Role.FARMER or user.farm_id is None:
+        raise Forbidden(_("Seuls les producteurs déclarent une offre."))
+    farm = db.session.get(Farm, user.farm_id)
+    assert farm is not None
+    return farm
+
+
+def offers_of(cycle_id: int, farm_id: int) -> dict[int, SupplyOffer]:
+    rows = db.session.scalars(
+        select(SupplyOffer).where(SupplyOffer.cycle_id == cycle_id, SupplyOffer.farm_id == farm_id)
+    )
+    return {offer.product_id: offer for offer in rows}
+
+
+def _check_line(line: SupplyLine, product: Product, month: int) -> None:
+    unit = Unit(product.unit)
+    limit = MAX_QUANTITY.get(unit, MAX_COUNT)
+    if line.quantity <= 0 or line.quantity > limit:
+        raise ServiceError(
+            _("%(product)s : la quantité doit être positive et réaliste.", product=product.name)
+        )
+    if line.price_cents <= 0 or line.price_cents > product.reference_price_cents * MAX_PRICE_FACTOR:
+        raise ServiceError(
+            _("%(product)s : le prix doit être positif et réaliste.", product=product.name)
+        )
+    if not product.in_season(month) and not line.out_of_season_confirmed:
+        raise ServiceError(
+            _(
+                "%(product)s n'est pas de saison : cochez « confirmé » si vous l'avez vraiment.",
+                product=product.name,
+            )
+        )
+
+
+def _accepting_supply(cycle: OrderCycle, now: datetime) -> None:
+    if cycle.status not in (CycleStatus.DRAFT, CycleStatus.OPEN) or now >= cycle.cutoff_dt:
+        raise ServiceError(_("L'offre de ce cycle est close : la date limite est passée."))
+
+
+def declare_supply(
+    user: User, cycle_id: int, lines: list[SupplyLine], now: datetime | None = None
+) -> None:
+    """Replace the farm's offer for the cycle by ``lines`` (a missing product is withdrawn).
+
+    The stock of each product moves by the difference; a farm cannot withdraw what
+    households have already bought (the sum declared never drops below the sum sold).
+    """
+    now = now or utcnow()
+    farm = farm_of(user)
+    cycle = db.session.get(OrderCycle, cycle_id)
+    if cycle is None:
+        raise ServiceError(_("Ce cycle de commande n'existe pas."))
+    _accepting_supply(cycle, now)
+    if len({line.product_id for line in lines}) != len(lines):
+        raise ServiceError(_("Un produit apparaît deux fois dans la déclaration."))
+    products = {p.id: p for p in db.session.scalars(select(Product))}
+    month = cycle.delivery_date.month
+    for line in lines:
+        if line.product_id not in products:
+            raise ServiceError(_("Produit inconnu."))
+        _check_line(line, products[line.product_id], month)
+
+    current = offers_of(cycle_id, farm.id)
+    wanted = {line.product_id: line for line in lines}
+    deltas: dict[int, int] = {}
+    for product_id in sorted(set(current) | set(wanted)):
+        before = current[product_id].quantity if product_id in current else 0
+        line = wanted.get(product_id)
+        after = line.quantity if line else 0
+        if after != before:
+            deltas[product_id] = after - before
+        if line is None:
+            db.session.delete(current[product_id])
+        elif product_id in current:
+            offer = current[product_id]
+            offer.quantity, offer.price_cents = line.quantity, line.price_cents
+            offer.out_of_season_confirmed = line.out_of_season_confirmed
+        else:
+            db.session.add(
+                SupplyOffer(
+                    cycle_id=cycle_id, farm_id=farm.id, product_id=product_id,
+                    quantity=line.quantity, price_cents=line.price_cents,
+                    out_of_season_confirmed=line.out_of_season_confirmed,
+                )
+            )
+    for product_id, delta in deltas.items():  # in product order: no deadlock
+        _move_declared(cycle_id, products[product_id], delta)
+    db.session.flush()
+    for product_id in wanted.keys() | current.keys():
+        _reprice(cycle_id, product_id)
+    db.session.commit()
+
+
+def _move_declared(cycle_id: int, product: Product, delta: int) -> None:
+    # Every product has its stock row from the cycle's creation: this is always an update.
+    moved = db.session.execute(
+        update(ProductStock)
+        .where(
+            ProductStock.cycle_id == cycle_id,
+            ProductStock.product_id == product.id,
+            ProductStock.declared + delta >= ProductStock.sold,
+        )
+        .values(declared=ProductStock.declared + delta)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise ServiceError(
+            _(
+                "%(product)s : des commandes portent déjà sur cette quantité, "
+                "vous ne pouvez pas la retirer.",
+                product=product.name,
+            )
+        )
+
+
+def _reprice(cycle_id: int, product_id: int) -> None:
+    """Households pay the mean of the farms' prices, weighted by what each offers."""
+    offers = db.session.scalars(
+        select(SupplyOffer).where(
+            SupplyOffer.cycle_id == cycle_id, SupplyOffer.product_id == product_id
+        )
+    ).all()
+    total = sum(o.quantity for o in offers)
+    price = (sum(o.quantity * o.price_cents for o in offers) + total // 2) // total if total else 0
+    db.session.execute(
+        update(ProductStock)
+        .where(ProductStock.cycle_id == cycle_id, ProductStock.product_id == product_id)
+        .values(price_cents=price)
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,140 @@
+"""The household's journey through the real forms (CSRF on)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from paniers.extensions import db
+from paniers.orders.models import Order, OrderStatus
+from paniers.points.models import PickupPoint
+from producers.models import Product
+from tests.integration.week import basket, open_week, stock
+
+
+def order_form(browser, cycle, *, point_code="relay-loos", baskets=None, products=None):
+    """The catalogue form filled like a person: every row sent, most left empty."""
+    page = browser.get("/catalogue").html
+    data = {"point": db.session.scalar(
+        select(PickupPoint.id).where(PickupPoint.code == point_code))}
+    for i, fid in re.findall(r'name="baskets-(\d+)-format_id" type="hidden" value="(\d+)"', page):
+        data[f"baskets-{i}-format_id"] = fid
+        code = next(f.code for f in cycle.formats if f.id == int(fid))
+        data[f"baskets-{i}-count"] = (baskets or {}).get(code, 0)
+    for i, pid in re.findall(r'name="products-(\d+)-product_id" type="hidden" value="(\d+)"', page):
+        data[f"products-{i}-product_id"] = pid
+        name = db.session.get(Product, int(pid)).name
+        data[f"products-{i}-quantity"] = (products or {}).get(name, "")
+    return data
+
+
+def live_orders(cycle_id):
+    db.session.expire_all()
+    return db.session.scalar(select(func.count(Order.id)).where(
+        Order.cycle_id == cycle_id, Order.status == OrderStatus.PLACED))
+
+
+def test_household_orders_a_basket_and_produce_and_sees_it(browser):
+    cycle = open_week()
+    browser.login("foyer@paniers.demo")
+    page = browser.get("/catalogue").get_data(as_text=True)
+    assert "Petit panier" in page and "12,00\xa0€" in page
+    assert "Loos-en-Gohelle" in page and "16:30–19:00" in page
+
+    data = order_form(browser, cycle, baskets={"medium": 1}, products={"Pomme de terre": "2,5"})
+    page = browser.post("/catalogue", data).get_data(as_text=True)
+
+    assert "enregistrée" in page
+    assert "Panier moyen" in page and "2,5 kg Pomme de terre" in page
+    assert "24,00\xa0€" in page  # 18,00 € + 2,5 kg at 2,40 €
+    assert basket(cycle.id, "medium").sold == 1
+    assert stock(cycle.id, "Pomme de terre").sold == 2500
+
+
+def test_ordering_more_than_available_is_refused_and_changes_nothing(browser):
+    cycle = open_week(supply={"Pomme de terre": 3000})
+    browser.login("foyer@paniers.demo")
+    data = order_form(browser, cycle, baskets={"small": 1}, products={"Pomme de terre": "4"})
+    page = browser.post("/catalogue", data).get_data(as_text=True)
+
+    assert "plus assez de stock" in page
+    assert stock(cycle.id, "Pomme de terre").sold == 0
+    assert basket(cycle.id, "small").sold == 0  # the basket line was rolled back too
+    assert live_orders(cycle.id) == 0
+
+
+def test_two_households_want_the_last_basket_one_gets_it(browser, other_browser):
+    cycle = open_week(quotas=(1, 0, 0))
+    from paniers.accounts.services import register_household
+
+    register_household("voisin@example.org", "Voisins", "motdepasse-long")
+    browser.login("foyer@paniers.demo")
+    other_browser.login("voisin@example.org", "motdepasse-long")
+    first = order_form(browser, cycle, baskets={"small": 1})
+    second = order_form(other_browser, cycle, baskets={"small": 1})
+
+    assert "enregistrée" in browser.post("/catalogue", first).get_data(as_text=True)
+    refused = other_browser.post("/catalogue", second).get_data(as_text=True)
+    assert "Plus assez de paniers disponibles" in refused
+    assert basket(cycle.id, "small").sold == 1
+    assert live_orders(cycle.id) == 1
+
+
+def test_an_order_after_the_cutoff_is_refused(browser, app):
+    from datetime import timedelta
+
+    from paniers.cycles.models import OrderCycle
+    from paniers.types import utcnow
+
+    cycle = open_week()
+    browser.login("foyer@paniers.demo")
+    data = order_form(browser, cycle, baskets={"small": 1})
+    db.session.get(OrderCycle, cycle.id).cutoff_dt = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+
+    page = browser.post("/catalogue", data).get_data(as_text=True)
+    assert "Les commandes de cette semaine sont closes" in page
+    assert basket(cycle.id, "small").sold == 0
+
+
+def test_cancelling_before_the_cutoff_puts_the_stock_back(browser):
+    cycle = open_week()
+    browser.login("foyer@paniers.demo")
+    browser.post("/catalogue", order_form(browser, cycle, baskets={"large": 2},
+                                          products={"Oeufs": "1"}))
+    order_id = db.session.scalar(select(Order.id).where(Order.cycle_id == cycle.id))
+
+    page = browser.post(f"/mes-commandes/{order_id}/annuler", form_page="/mes-commandes")
+    assert "Commande annulée" in page.get_data(as_text=True)
+    assert basket(cycle.id, "large").sold == 0
+    assert stock(cycle.id, "Oeufs").sold == 0
+    again = browser.post(f"/mes-commandes/{order_id}/annuler", form_page="/mes-commandes")
+    assert "déjà annulée" in again.get_data(as_text=True)
+
+
+def test_a_household_cannot_cancel_someone_elses_order(browser, other_browser):
+    cycle = open_week()
+    from paniers.accounts.services import register_household
+
+    register_household("voisin@example.org", "Voisins", "motdepasse-long")
+    browser.login("foyer@paniers.demo")
+    browser.post("/catalogue", order_form(browser, cycle, baskets={"small": 1}))
+    order_id = db.session.scalar(select(Order.id).where(Order.cycle_id == cycle.id))
+
+    other_browser.login("voisin@example.org", "motdepasse-long")
+    page = other_browser.post(f"/mes-commandes/{order_id}/annuler", form_page="/mes-commandes")
+    assert "Cette commande n'existe pas" in page.get_data(as_text=True)
+    assert live_orders(cycle.id) == 1
+
+
+def test_registration_rejects_a_short_password_and_a_taken_address(browser):
+    page = browser.post("/inscription", {"name": "A", "email": "foyer@paniers.demo",
+                                         "password": "court", "confirm": "court"})
+    assert "8" in page.get_data(as_text=True)
+    page = browser.post("/inscription", {"name": "A", "email": "foyer@paniers.demo",
+                                         "password": "assez-long-1", "confirm": "assez-long-1"})
+    assert "Un compte existe déjà" in page.get_data(as_text=True)
+    page = browser.post("/inscription", {"name": "Famille Martin", "email": "martin@example.org",
+                                         "password": "assez-long-1", "confirm": "assez-long-1"})
+    assert "Votre compte est créé" in page.get_data(as_text=True)
