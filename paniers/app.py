@@ -5,7 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, flash, g, redirect, render_template, request, session
+from flask import (
+    Flask,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -44,6 +53,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # a worker or the command line: French
+        return "fr"
     if current_user and current_user.is_authenticated:
         return str(current_user.locale)
     chosen = session.get("locale")

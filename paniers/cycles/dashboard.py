@@ -39,19 +39,19 @@ def product_figures(cycle_id: int) -> list[ProductFigures]:
     farms = dict(db.session.execute(
         select(SupplyOffer.product_id, func.count(SupplyOffer.farm_id))
         .where(SupplyOffer.cycle_id == cycle_id).group_by(SupplyOffer.product_id)
-    ).tuples().all())
+    ).all())
     stocks = db.session.execute(
         select(ProductStock, Product).join(Product)
         .where(ProductStock.cycle_id == cycle_id, ProductStock.declared > 0)
         .order_by(Product.name)
-    ).tuples().all()
+    ).all()
     return [ProductFigures(p, s.declared, s.sold, farms.get(p.id, 0)) for s, p in stocks]
 
 
 def farm_figures(cycle_id: int) -> list[FarmFigures]:
     offers = db.session.execute(
         select(SupplyOffer, Product).join(Product).where(SupplyOffer.cycle_id == cycle_id)
-    ).tuples().all()
+    ).all()
     per_farm: dict[int, list[tuple[int, int]]] = {}
     for offer, product in offers:
         per_farm.setdefault(offer.farm_id, []).append((
@@ -78,5 +78,5 @@ def orders_per_point(cycle_id: int) -> list[tuple[PickupPoint, int, int]]:
         .join(Order, Order.point_id == PickupPoint.id)
         .where(Order.cycle_id == cycle_id, Order.status != OrderStatus.CANCELLED)
         .group_by(PickupPoint.id).order_by(PickupPoint.name)
-    ).tuples().all()
+    ).all()
     return [(point, int(count), int(total)) for point, count, total in rows]

@@ -1,0 +1,216 @@
+"""The farmer, coordinator, host and canteen journeys, and what each may not do."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from paniers.accounts.services import register_household
+from paniers.cycles.models import OrderCycle
+from paniers.extensions import db
+from paniers.orders import services as orders
+from paniers.orders.models import Order, OrderSource, OrderStatus
+from paniers.points.models import PickupPoint
+from producers.models import Farm, Product, SupplyOffer
+from tests.integration.week import open_week, product, stock, user
+
+
+def supply_form(browser, quantities: dict[str, tuple[str, str]], confirm: tuple[str, ...] = ()):
+    page = browser.get("/producteur/offre").html
+    data = {}
+    for i, pid in re.findall(r'name="lines-(\d+)-product_id" type="hidden" value="(\d+)"', page):
+        name = db.session.get(Product, int(pid)).name
+        quantity, price = quantities.get(name, ("", ""))
+        data |= {f"lines-{i}-product_id": pid, f"lines-{i}-quantity": quantity,
+                 f"lines-{i}-price": price}
+        if name in confirm:
+            data[f"lines-{i}-confirmed"] = "y"
+    return data
+
+
+def farm_offers(farm_code: str) -> dict[str, int]:
+    db.session.expire_all()
+    farm = db.session.scalar(select(Farm).where(Farm.code == farm_code))
+    return {o.product.name: o.quantity
+            for o in db.session.scalars(select(SupplyOffer).where(SupplyOffer.farm_id == farm.id))}
+
+
+def test_farmer_declares_corrects_and_withdraws_supply(browser):
+    cycle = open_week(supply={})
+    browser.login("producteur@paniers.demo")
+    page = browser.post("/producteur/offre", supply_form(
+        browser, {"Pomme de terre": ("120,5", "2,40"), "Oeufs": ("30", "4.80")}))
+    assert "Votre offre est enregistrée" in page.text
+    assert farm_offers("farm-marais") == {"Pomme de terre": 120_500, "Oeufs": 30}
+    assert stock(cycle.id, "Pomme de terre").declared == 120_500
+    assert stock(cycle.id, "Pomme de terre").price_cents == 240
+
+    browser.post("/producteur/offre", supply_form(browser, {"Pomme de terre": ("100", "2,50")}))
+    assert farm_offers("farm-marais") == {"Pomme de terre": 100_000}
+    assert stock(cycle.id, "Oeufs").declared == 0
+
+
+def test_farmer_input_errors_are_explained_and_change_nothing(browser):
+    cycle = open_week(supply={})
+    browser.login("producteur@paniers.demo")
+    for quantities, message in [
+        ({"Pomme de terre": ("-3", "2,40")}, "la quantité doit être positive"),
+        ({"Pomme de terre": ("900000", "2,40")}, "la quantité doit être positive et réaliste"),
+        ({"Pomme de terre": ("12", "abc")}, "prix illisible"),
+        ({"Pomme de terre": ("12", "0")}, "le prix doit être positif"),
+        ({"Oeufs": ("2,5", "4,80")}, "quantité illisible"),  # eggs come by the dozen
+    ]:
+        page = browser.post("/producteur/offre", supply_form(browser, quantities))
+        assert message in page.text, message
+    assert farm_offers("farm-marais") == {}
+    assert stock(cycle.id, "Pomme de terre").declared == 0
+
+
+def test_out_of_season_produce_needs_confirmation(browser):
+    open_week(supply={}, delivery=date(date.today().year + 1, 1, 8))  # January: no tomatoes
+    browser.login("producteur@paniers.demo")
+    page = browser.post("/producteur/offre", supply_form(browser, {"Tomate": ("10", "4,40")}))
+    assert "Tomate n'est pas de saison" in page.text
+    assert farm_offers("farm-marais") == {}
+    browser.post("/producteur/offre",
+                 supply_form(browser, {"Tomate": ("10", "4,40")}, confirm=("Tomate",)))
+    assert farm_offers("farm-marais") == {"Tomate": 10_000}
+
+
+def test_farmer_cannot_withdraw_what_households_bought(browser):
+    cycle = open_week(supply={"Pomme de terre": 5000})
+    orders.place_order(user("foyer@paniers.demo"), cycle.id, user("foyer@paniers.demo").point_id,
+                       orders.Cart({}, {product("Pomme de terre").id: 4000}))
+    browser.login("producteur@paniers.demo")
+    page = browser.post("/producteur/offre", supply_form(browser, {"Pomme de terre": ("3", "2,40")}))
+    assert "vous ne pouvez pas la retirer" in page.text
+    assert farm_offers("farm-marais") == {"Pomme de terre": 5000}
+
+
+def test_a_farmer_only_ever_changes_their_own_farm(browser):
+    cycle = open_week(supply={})
+    other = db.session.scalar(select(Farm).where(Farm.code == "farm-terrils"))
+    db.session.add(SupplyOffer(cycle_id=cycle.id, farm_id=other.id,
+                               product_id=product("Carotte").id, quantity=7000, price_cents=230))
+    db.session.commit()
+    browser.login("producteur@paniers.demo")
+    browser.post("/producteur/offre", supply_form(browser, {"Pomme de terre": ("10", "2,40")}))
+    assert farm_offers("farm-terrils") == {"Carotte": 7000}
+    assert browser.get("/coordination/cycles").status_code == 403
+    assert "Vous n'avez pas accès" in browser.get("/coordination/cycles").text
+
+
+def test_coordinator_creates_opens_and_closes_a_cycle(browser):
+    browser.login("coordination@paniers.demo")
+    delivery = date.today() + timedelta(days=10)
+    cutoff = (delivery - timedelta(days=2)).isoformat() + "T06:00"
+    page = browser.post("/coordination/cycles", {
+        "delivery_date": delivery.isoformat(), "cutoff": cutoff,
+        "quota_small": "30", "quota_medium": "40", "quota_large": "20"})
+    assert "Cycle créé" in page.text
+    cycle = db.session.scalar(select(OrderCycle).where(OrderCycle.delivery_date == delivery))
+    assert [(f.code, f.price_cents, f.quota) for f in cycle.formats] == [
+        ("small", 1200, 30), ("medium", 1800, 40), ("large", 2400, 20)]
+
+    show = f"/coordination/cycles/{cycle.id}"
+    assert "Le cycle est ouvert" in browser.post(show + "/ouvrir", form_page=show).text
+    assert "Le cycle est clos" in browser.post(show + "/clore", form_page=show).text
+    again = browser.post(show + "/clore", form_page=show).text
+    assert "Impossible : le cycle est « clos »" in again
+    db.session.expire_all()
+    assert db.session.get(OrderCycle, cycle.id).status == "closed"
+
+
+def test_a_cycle_with_a_cutoff_in_the_past_is_refused(browser):
+    browser.login("coordination@paniers.demo")
+    delivery = date.today() + timedelta(days=1)
+    page = browser.post("/coordination/cycles", {
+        "delivery_date": delivery.isoformat(),
+        "cutoff": (date.today() - timedelta(days=1)).isoformat() + "T06:00",
+        "quota_small": "1", "quota_medium": "1", "quota_large": "1"})
+    assert "La date limite de commande est déjà passée" in page.text
+    assert db.session.scalar(select(OrderCycle.id)) is None
+
+
+def test_dashboard_shows_supply_against_orders(browser):
+    cycle = open_week(supply={"Pomme de terre": 50_000})
+    household = user("foyer@paniers.demo")
+    orders.place_order(household, cycle.id, household.point_id,
+                       orders.Cart({}, {product("Pomme de terre").id: 2000}))
+    browser.login("coordination@paniers.demo")
+    page = browser.get(f"/coordination/cycles/{cycle.id}").text
+    assert "50 kg" in page and "48 kg" in page and "Ferme du Marais" in page
+    assert "Maison des associations" in page
+
+
+def place(email: str, cycle_id: int, point_code: str) -> Order:
+    point_id = db.session.scalar(select(PickupPoint.id).where(PickupPoint.code == point_code))
+    return orders.place_order(user(email), cycle_id, point_id, orders.Cart({}, {
+        product("Oeufs").id: 1}))
+
+
+def test_host_checks_pickups_off_at_their_point_only(browser, other_browser):
+    cycle = open_week()
+    register_household("lens@example.org", "Famille Lens", "motdepasse-long")
+    here = place("foyer@paniers.demo", cycle.id, "relay-loos")
+    elsewhere = place("lens@example.org", cycle.id, "relay-lens")
+    browser.login("hote@paniers.demo")
+
+    page = browser.get("/relais/").text
+    assert "Famille Lefebvre" in page and "Famille Lens" not in page
+    assert "0 remises" in page and "1 restantes" in page
+    page = browser.post(f"/relais/commandes/{here.id}/remise", form_page="/relais/").text
+    assert "remise" in page and "1 remises" in page and "0 restantes" in page
+
+    refused = browser.post(f"/relais/commandes/{elsewhere.id}/remise", form_page="/relais/")
+    assert "Vous ne voyez que les commandes de votre point relais" in refused.text
+    assert browser.get(f"/relais/?point={elsewhere.point_id}").status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Order, elsewhere.id).status == OrderStatus.PLACED
+
+    other_browser.login("coordination@paniers.demo")
+    second = other_browser.post(f"/relais/commandes/{here.id}/remise", form_page="/relais/")
+    assert "déjà été remise" in second.text
+
+
+def test_host_searches_by_name(browser):
+    cycle = open_week()
+    register_household("martin@example.org", "Famille Martin", "motdepasse-long")
+    place("foyer@paniers.demo", cycle.id, "relay-loos")
+    place("martin@example.org", cycle.id, "relay-loos")
+    browser.login("hote@paniers.demo")
+    page = browser.get("/relais/?q=mart").text
+    assert "Famille Martin" in page and "Famille Lefebvre" not in page
+
+
+def test_canteen_manager_orders_by_weight_for_the_canteen(browser):
+    cycle = open_week(supply={"Pomme de terre": 80_000})
+    browser.login("cantine@paniers.demo")
+    page = browser.get("/cantine/commande").html
+    index = re.search(r'name="products-(\d+)-product_id" type="hidden" value="%d"'
+                      % product("Pomme de terre").id, page).group(1)
+    page = browser.post("/cantine/commande", {f"products-{index}-product_id":
+                                              product("Pomme de terre").id,
+                                              f"products-{index}-quantity": "36,5"}).text
+    assert "de la cantine enregistrée" in page
+    order = db.session.scalar(select(Order).where(Order.cycle_id == cycle.id))
+    assert order.source == OrderSource.CANTEEN and order.canteen_id == user(
+        "cantine@paniers.demo").canteen_id
+    assert order.point.code == "canteen-loos-school"
+    assert stock(cycle.id, "Pomme de terre").sold == 36_500
+
+
+def test_households_cannot_order_for_a_canteen_and_canteens_cannot_take_baskets(app):
+    cycle = open_week()
+    manager = user("cantine@paniers.demo")
+    fmt = cycle.formats[0]
+    try:
+        orders.place_order(manager, cycle.id, 1, orders.Cart({fmt.id: 1}, {}),
+                           source=OrderSource.CANTEEN)
+    except orders.ServiceError as error:
+        assert "pas des paniers" in str(error)
+    else:
+        raise AssertionError("a canteen ordered a basket")
+    assert db.session.scalar(select(Order.id)) is None
