@@ -9,7 +9,7 @@ setup(
     package_dir={"paniers.templates": "templates"},
     package_data={
         "paniers.templates": ["*.html", "*/*.html", "*/*.txt"],
-        "paniers": ["demo/data/*.csv", "static/*.css", "static/**/*", "migrations/*.mako",
+        "paniers": ["demo/data/*.csv", "static/*.css", "static/*.js", "static/vendor/*/*", "static/vendor/*/images/*", "migrations/*.mako",
                     "migrations/versions/*.py", "translations/*/LC_MESSAGES/*"],
         "canteens": ["data/*"],
     },

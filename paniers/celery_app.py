@@ -24,7 +24,8 @@ def celery_init_app(app: Flask) -> Celery:
     conf = dict(app.config["CELERY"])
     if conf["broker_url"].startswith("filesystem"):
         folder = Path(app.config["BROKER_DIR"])
-        (folder / "processed").mkdir(parents=True, exist_ok=True)
+        for sub in ("processed", "control"):
+            (folder / sub).mkdir(parents=True, exist_ok=True)
     else:
         conf.pop("broker_transport_options", None)
     conf.setdefault("beat_schedule", {
@@ -36,6 +37,7 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(conf)
     celery_app.set_default()
-    celery_app.autodiscover_tasks(["paniers.cycles"], related_name="tasks", force=True)
+    celery_app.autodiscover_tasks(["paniers.cycles", "paniers.delivery"], related_name="tasks",
+                                  force=True)
     app.extensions["celery"] = celery_app
     return celery_app

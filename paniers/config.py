@@ -50,6 +50,7 @@ def from_environment() -> dict[str, Any]:
                 "data_folder_in": str(broker_dir),
                 "data_folder_out": str(broker_dir),
                 "processed_folder": str(broker_dir / "processed"),
+                "control_folder": str(broker_dir / "control"),
                 "store_processed": False,
             },
             "task_acks_late": True,

@@ -1,0 +1,137 @@
+"""Planning the week's rounds: the cycle's loads and the fleet to the routing library, and back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+
+import routing
+from paniers.cycles.models import OrderCycle
+from paniers.cycles.states import PARIS, CycleStatus, TransitionError, check_move
+from paniers.delivery.loads import PointLoad, point_loads
+from paniers.delivery.models import Route, RouteStop, UnservedPoint, Vehicle
+from paniers.errors import NotFound, ServiceError
+from paniers.extensions import db
+from paniers.points.models import Hub, PickupPoint
+
+DIMENSIONS = ("kg", "crates")
+SPEEDS_KMH = {"van": 35.0, "cargo_bike": 15.0}
+BASE_SERVICE_S = 300  # park, find the host, sign
+PER_CRATE_S = 20
+Progress = Callable[[int, str], None]
+
+
+def _seconds(minutes: int) -> int:
+    return minutes * 60
+
+
+def build_problem(hub: Hub, vehicles: list[Vehicle], points: dict[int, PickupPoint],
+                  loads: dict[int, PointLoad]) -> routing.RoutingProblem:
+    """The week as plain routing data: one mandatory stop per point with something to drop."""
+    locations = [routing.Location(hub.code, hub.lat, hub.lon)]
+    stops = []
+    for point_id, load in sorted(loads.items()):
+        point = points[point_id]
+        locations.append(routing.Location(point.code, point.lat, point.lon))
+        stops.append(routing.Stop(
+            id=point.code, location_id=point.code,
+            demand=(-(-load.weight_g // 1000), load.crates),
+            service_s=BASE_SERVICE_S + PER_CRATE_S * load.crates,
+            time_windows=(routing.TimeWindow(_seconds(point.delivery_start_min),
+                                             _seconds(point.delivery_end_min)),),
+        ))
+    fleet = [
+        routing.Vehicle(
+            id=vehicle.code, start_location_id=hub.code, end_location_id=hub.code,
+            capacity=(vehicle.capacity_kg, vehicle.capacity_crates),
+            shift=routing.TimeWindow(_seconds(vehicle.shift_start_min),
+                                     _seconds(vehicle.shift_end_min)),
+            max_distance_m=vehicle.max_km * 1000 if vehicle.max_km else None,
+            cost_per_km_cents=vehicle.cost_per_km_cents, profile=vehicle.kind,
+        )
+        for vehicle in vehicles
+    ]
+    return routing.RoutingProblem(tuple(locations), tuple(stops), tuple(fleet), DIMENSIONS)
+
+
+def plan_cycle_routes(cycle_id: int, time_limit_s: float = 5.0,
+                      progress: Progress = lambda _p, _s: None) -> routing.RoutingResult:
+    """Plan the rounds of an allocated cycle and store them (replacing any earlier plan)."""
+    cycle = db.session.get(OrderCycle, cycle_id)
+    if cycle is None:
+        raise NotFound(_("Ce cycle de commande n'existe pas."))
+    try:
+        check_move(cycle.status, CycleStatus.ROUTED)
+    except TransitionError as error:
+        raise ServiceError(
+            _("Les tournées se planifient une fois la répartition faite.")
+        ) from error
+    hub = db.session.scalar(select(Hub))
+    vehicles = list(db.session.scalars(select(Vehicle).where(Vehicle.active.is_(True))
+                                       .order_by(Vehicle.id)))
+    if hub is None or not vehicles:
+        raise ServiceError(_("Aucun véhicule disponible : ajoutez-en un à la flotte."))
+    progress(10, "computing loads per point")
+    loads = point_loads(cycle_id)
+    points = {p.id: p for p in db.session.scalars(select(PickupPoint))}
+    problem = build_problem(hub, vehicles, points, loads)
+    progress(30, "searching rounds")
+    provider = routing.HaversineMatrixProvider(detour_factor=1.3, speed_kmh=35.0,
+                                               profile_speeds_kmh=SPEEDS_KMH)
+    result = routing.plan_routes(problem, time_limit_s=time_limit_s, seed=0,
+                                 matrix_provider=provider)
+    progress(90, "saving rounds")
+    _store(cycle, result, {v.code: v for v in vehicles}, {p.code: p for p in points.values()},
+           loads)
+    return result
+
+
+def _store(cycle: OrderCycle, result: routing.RoutingResult, vehicles: dict[str, Vehicle],
+           points: dict[str, PickupPoint], loads: dict[int, PointLoad]) -> None:
+    midnight = datetime.combine(cycle.delivery_date, time(0), PARIS)
+
+    def at(seconds: int) -> datetime:
+        return midnight + timedelta(seconds=seconds)
+
+    for route in db.session.scalars(select(Route).where(Route.cycle_id == cycle.id)):
+        db.session.delete(route)
+    db.session.execute(delete(UnservedPoint).where(UnservedPoint.cycle_id == cycle.id))
+    for planned in result.routes:
+        route = Route(cycle_id=cycle.id, vehicle_id=vehicles[planned.vehicle_id].id,
+                      departs_dt=at(planned.start_s), returns_dt=at(planned.end_s),
+                      distance_m=planned.distance_m, cost_cents=planned.cost_cents)
+        for sequence, visit in enumerate(v for v in planned.visits if v.stop_id):
+            point = points[visit.location_id]
+            load = loads[point.id]
+            route.stops.append(RouteStop(
+                sequence=sequence + 1, point_id=point.id, arrives_dt=at(visit.arrival_s),
+                starts_dt=at(visit.start_s), departs_dt=at(visit.departure_s),
+                weight_g=load.weight_g, crates=load.crates, load_after_kg=visit.load_after[0]))
+        db.session.add(route)
+    for unserved in result.unserved:
+        point = points[unserved.stop_id]
+        db.session.add(UnservedPoint(cycle_id=cycle.id, point_id=point.id,
+                                     reason=unserved.reason.name.lower(),
+                                     weight_g=loads[point.id].weight_g,
+                                     crates=loads[point.id].crates))
+    cycle.status = CycleStatus.ROUTED
+    db.session.commit()
+
+
+def rounds_of(cycle_id: int) -> tuple[list[Route], list[UnservedPoint]]:
+    routes = list(db.session.scalars(select(Route).where(Route.cycle_id == cycle_id)
+                                     .order_by(Route.departs_dt, Route.id)))
+    unserved = list(db.session.scalars(select(UnservedPoint)
+                                       .where(UnservedPoint.cycle_id == cycle_id)))
+    return routes, unserved
+
+
+def expected_at(cycle_id: int, point_id: int) -> RouteStop | None:
+    """When the van is expected at a point (for its host)."""
+    return db.session.scalar(
+        select(RouteStop).join(Route)
+        .where(Route.cycle_id == cycle_id, RouteStop.point_id == point_id)
+    )
