@@ -91,14 +91,20 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from canteens.views import blueprint as canteens
     from paniers.accounts.views import blueprint as accounts
+    from paniers.cycles.planning_views import blueprint as planning
     from paniers.cycles.views import blueprint as cycles
+    from paniers.delivery.views import blueprint as delivery
     from paniers.main import blueprint as main
     from paniers.orders.views import blueprint as orders
     from paniers.points.views import blueprint as points
     from producers.views import blueprint as producers
 
-    for blueprint in (main, accounts, cycles, orders, points, producers, canteens):
+    for blueprint in (main, accounts, cycles, planning, delivery, orders, points, producers,
+                      canteens):
         app.register_blueprint(blueprint)
+    from paniers.health import blueprint as health
+
+    app.register_blueprint(health)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -27,17 +27,36 @@ def celery_init_app(app: Flask) -> Celery:
         for sub in ("processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
     else:
-        conf.pop("broker_transport_options", None)
+        conf["broker_transport_options"] = {
+            "visibility_timeout": app.config.get("CELERY_VISIBILITY_TIMEOUT", 900),
+            "socket_connect_timeout": 3,
+            # Look for the tasks of dead workers every 10 s (Kombu's default: 100 s).
+            "unacked_restore_interval": 10,
+            "unacked_restore_throttle": 1,
+        }
     conf.setdefault("beat_schedule", {
         "open-and-close-cycles": {
             "task": "paniers.cycles.tasks.advance_cycles",
             "schedule": crontab(minute="*"),
         },
+        "pickup-reminders": {  # Europe/Paris: the morning of pickup day
+            "task": "paniers.notifications.tasks.send_pickup_reminders",
+            "schedule": crontab(hour="8", minute="0"),
+        },
+        "resend-pending-messages": {
+            "task": "paniers.notifications.tasks.resend_pending",
+            "schedule": crontab(minute="*/10"),
+        },
+        "subscription-orders-sweep": {
+            "task": "paniers.subscriptions.tasks.sweep_open_cycles",
+            "schedule": crontab(minute="*/10"),
+        },
     })
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(conf)
     celery_app.set_default()
-    celery_app.autodiscover_tasks(["paniers.cycles", "paniers.delivery"], related_name="tasks",
-                                  force=True)
+    celery_app.autodiscover_tasks(["paniers.cycles", "paniers.delivery", "paniers.subscriptions",
+                                   "paniers.notifications", "canteens"],
+                                  related_name="tasks", force=True)
     app.extensions["celery"] = celery_app
     return celery_app

@@ -58,8 +58,20 @@ def from_environment() -> dict[str, Any]:
             "worker_prefetch_multiplier": 1,
             "timezone": "Europe/Paris",
             "enable_utc": True,
+            "task_default_queue": os.environ.get("CELERY_QUEUE", "celery"),
+            # Fail fast when the broker is down: a web request that enqueues answers
+            # within a few seconds with a clear message instead of hanging.
+            "broker_connection_timeout": 3,
+            "broker_connection_retry_on_startup": True,
+            "redis_socket_connect_timeout": 3,
+            "task_publish_retry_policy": {
+                "max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1,
+            },
         },
         "BROKER_DIR": str(broker_dir),
+        # Redis: a task not acknowledged within this many seconds (its worker died) is
+        # delivered again. Longer than the longest task; short in the fault tests.
+        "CELERY_VISIBILITY_TIMEOUT": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "900")),
         "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),
         "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", ""),
@@ -67,5 +79,15 @@ def from_environment() -> dict[str, Any]:
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "LANGUAGES": ("fr", "en"),
         "WTF_CSRF_TIME_LIMIT": None,
+        "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", ""),
+        "ROUTING_TIME_LIMIT_S": float(os.environ.get("ROUTING_TIME_LIMIT_S", "5")),
         "DEMO_DATA_DIR": str(Path(__file__).resolve().parent / "demo" / "data"),
+        # Mail: through this SMTP server when set; otherwise written as .eml files to the
+        # outbox folder (the embedded default), never sent anywhere.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Paniers du Lensois <paniers@localhost>"),
+        "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(folder / "outbox")),
+        # Links in the mails.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
     }

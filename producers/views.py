@@ -79,3 +79,20 @@ def supply() -> str | Response:
     month = cycle.delivery_date.month if cycle else 1
     return render_template("producers/supply.html", form=form, rows=rows, cycle=cycle,
                            farm=farm, month=month)
+
+
+@blueprint.route("/semaine")
+@role_required(Role.FARMER)
+def week() -> str:
+    """What the farm brings to the hub for the allocated week, and its revenue."""
+    from paniers.cycles.outcome import what_to_bring
+    from paniers.cycles.services import current_cycle
+    from paniers.cycles.states import CycleStatus
+
+    farm = services.farm_of(current_user)
+    cycle = current_cycle()
+    allocated = cycle is not None and cycle.status not in (
+        CycleStatus.DRAFT, CycleStatus.OPEN, CycleStatus.CLOSED)
+    lines = what_to_bring(cycle.id, farm.id) if allocated and cycle else []
+    return render_template("producers/week.html", farm=farm, cycle=cycle, allocated=allocated,
+                           lines=lines, revenue=sum(line.value_cents for line in lines))

@@ -136,3 +136,18 @@ def what_to_bring(cycle_id: int, farm_id: int) -> list[BringLine]:
 
     return [BringLine(o.product, sold[o.id], value_cents(sold[o.id], o.price_cents, o.product.unit))
             for o in sorted(offers, key=lambda o: o.product.name) if sold.get(o.id)]
+
+
+def what_households_see(
+    orders: list[Order],
+) -> tuple[dict[int, list[BasketItem]], dict[int, Shortage]]:
+    """Basket contents per format and shortages per order line, for a household's orders."""
+    cycle_ids = {order.cycle_id for order in orders}
+    line_ids = [line.id for order in orders for line in order.lines]
+    items: dict[int, list[BasketItem]] = defaultdict(list)
+    for item in db.session.scalars(select(BasketItem).where(BasketItem.cycle_id.in_(cycle_ids))
+                                   .order_by(BasketItem.weight_g.desc())):
+        items[item.basket_format_id].append(item)
+    shorts = {s.order_line_id: s for s in db.session.scalars(
+        select(Shortage).where(Shortage.order_line_id.in_(line_ids)))}
+    return dict(items), shorts

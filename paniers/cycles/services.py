@@ -8,6 +8,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from paniers.background import BrokerUnavailable, enqueue
 from paniers.cycles.models import BasketFormat, OrderCycle, ProductStock
 from paniers.cycles.states import (
     CycleStatus,
@@ -17,6 +18,7 @@ from paniers.cycles.states import (
 )
 from paniers.errors import NotFound, ServiceError
 from paniers.extensions import db
+from paniers.subscriptions.opening import cycle_opened
 from paniers.types import utcnow
 from producers.models import Product
 
@@ -97,6 +99,7 @@ def _move(cycle_id: int, target: CycleStatus) -> OrderCycle:
     # Lock the row so that a concurrent order or a second click sees the new state.
     cycle = db.session.scalar(
         select(OrderCycle).where(OrderCycle.id == cycle_id).with_for_update()
+        .execution_options(populate_existing=True)  # the state after the lock, not a stale copy
     )
     if cycle is None:
         raise NotFound(_("Ce cycle de commande n'existe pas."))
@@ -125,6 +128,7 @@ def open_cycle(cycle_id: int, now: datetime | None = None) -> OrderCycle:
     cycle = _move(cycle_id, CycleStatus.OPEN)
     cycle.opened_dt = now
     db.session.commit()
+    cycle_opened(cycle.id, cycle.delivery_date.isoformat())  # subscriptions become orders
     return cycle
 
 
@@ -132,6 +136,21 @@ def close_cycle(cycle_id: int, now: datetime | None = None) -> OrderCycle:
     """No more orders: the cycle waits for allocation."""
     cycle = _move(cycle_id, CycleStatus.CLOSED)
     cycle.closed_dt = now or utcnow()
+    db.session.commit()
+    return cycle
+
+
+def close_and_hand_over(cycle_id: int, now: datetime | None = None) -> OrderCycle:
+    """The coordinator's close, committed only once the workers have the steps that follow
+    (the ``close_cycle`` task): with the broker down, nothing changes."""
+    cycle = _move(cycle_id, CycleStatus.CLOSED)
+    cycle.closed_dt = now or utcnow()
+    db.session.flush()
+    try:
+        enqueue("paniers.cycles.tasks.close_cycle", cycle_id)
+    except BrokerUnavailable:
+        db.session.rollback()
+        raise
     db.session.commit()
     return cycle
 
@@ -184,10 +203,18 @@ def close_due_cycles(now: datetime | None = None) -> list[int]:
 
 
 def close_if_open(cycle_id: int, now: datetime | None = None) -> str:
-    cycle = get_cycle(cycle_id)
-    if cycle.status == CycleStatus.OPEN:
-        cycle = close_cycle(cycle_id, now)
-    return cycle.status
+    """Close an open cycle, leave any other as it is: safe to run twice, or twice at once."""
+    cycle = db.session.scalar(
+        select(OrderCycle).where(OrderCycle.id == cycle_id).with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if cycle is None:
+        raise NotFound(_("Ce cycle de commande n'existe pas."))
+    status = str(cycle.status)
+    if status == CycleStatus.OPEN:
+        status = str(close_cycle(cycle_id, now).status)
+    db.session.commit()
+    return status
 
 
 def cycle_for_supply(now: datetime | None = None) -> OrderCycle | None:

@@ -63,6 +63,6 @@ def move(cycle_id: int, move: str) -> Response:
         services.open_cycle(cycle_id)
         flash(_("Le cycle est ouvert aux commandes."), "success")
     else:
-        services.close_cycle(cycle_id)
+        services.close_and_hand_over(cycle_id)
         flash(_("Le cycle est clos : plus aucune commande."), "success")
     return redirect(url_for("cycles.show", cycle_id=cycle_id))

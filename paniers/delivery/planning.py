@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
@@ -15,6 +16,7 @@ from paniers.delivery.loads import PointLoad, point_loads
 from paniers.delivery.models import Route, RouteStop, UnservedPoint, Vehicle
 from paniers.errors import NotFound, ServiceError
 from paniers.extensions import db
+from paniers.accounts.models import Role, User
 from paniers.points.models import Hub, PickupPoint
 
 DIMENSIONS = ("kg", "crates")
@@ -135,3 +137,40 @@ def expected_at(cycle_id: int, point_id: int) -> RouteStop | None:
         select(RouteStop).join(Route)
         .where(Route.cycle_id == cycle_id, RouteStop.point_id == point_id)
     )
+
+
+def hub() -> Hub | None:
+    return db.session.scalar(select(Hub))
+
+
+def route_of(cycle_id: int, route_id: int) -> Route:
+    route = db.session.get(Route, route_id)
+    if route is None or route.cycle_id != cycle_id:
+        raise NotFound(_("Cette tournée n'existe pas."))
+    return route
+
+
+def hosts_of(point_ids: list[int]) -> dict[int, list[User]]:
+    """The hosts of each point, for the driver's contact list."""
+    hosts: dict[int, list[User]] = {}
+    for user in db.session.scalars(select(User).where(
+            User.role == Role.RELAY_HOST, User.point_id.in_(point_ids))):
+        hosts.setdefault(user.point_id or 0, []).append(user)
+    return hosts
+
+
+def map_data(routes: list[Route], unserved: list[UnservedPoint], tile_url: str) -> dict[str, Any]:
+    """What the map script draws: the hub, each round's stops in order, unserved points."""
+    depot = hub()
+
+    def place(point: PickupPoint) -> dict[str, Any]:
+        return {"name": f"{point.town} — {point.name}", "lat": point.lat, "lon": point.lon}
+
+    return {
+        "tiles": tile_url,
+        "hub": {"name": depot.name, "lat": depot.lat, "lon": depot.lon} if depot else None,
+        "routes": [{"vehicle": route.vehicle.name,
+                    "stops": [place(s.point) | {"seq": s.sequence} for s in route.stops]}
+                   for route in routes],
+        "unserved": [place(u.point) for u in unserved],
+    }

@@ -13,17 +13,22 @@ from sqlalchemy import select
 from canteens.models import Canteen
 from paniers.accounts.models import Role, User
 from paniers.cycles import services as cycles
+from paniers.cycles.allocating import allocate_cycle
 from paniers.cycles.models import BasketFormat, OrderCycle, ProductStock
-from paniers.cycles.states import default_cutoff
+from paniers.cycles.states import PARIS, default_cutoff
+from paniers.cycles.week import WeekPlan
+from paniers.delivery.planning import plan_cycle_routes, rounds_of
 from paniers.demo.seed import seed_demo
 from paniers.errors import ServiceError
 from paniers.extensions import db
+from paniers.money import from_base_amount
 from paniers.orders import services as orders
 from paniers.orders.models import Order, OrderSource, OrderStatus
 from paniers.points.models import PickupPoint
 from producers import services as producers
-from producers.models import Farm, Product, SupplyOffer
-from producers.units import Unit, base_per_unit, value_cents
+from producers.models import Farm, Product
+from producers.units import Unit, base_per_unit
+from routing import RoutingResult
 
 # Of the five farms and the micro-farm, how many offer each product (the rest do not grow it).
 FARMS_PER_PRODUCT = 3
@@ -131,25 +136,11 @@ def summary(cycle: OrderCycle, outcome: Counter[str]) -> str:
             per_point[f"{order.point.town} — {order.point.name}"] += baskets
     for name, count in sorted(per_point.items()):
         out.append(f"  {name:<48} {count:>4}")
-    out += ["", "produce sold by the unit, per farm (pro rata of each farm's offer"
-            " until allocation runs):"]
-    for name, value in sorted(_sold_per_farm(cycle.id).items()):
-        out.append(f"  {name:<28} {value / 100:>9.2f} EUR")
     return "\n".join(out)
 
 
-def _sold_per_farm(cycle_id: int) -> dict[str, int]:
-    sold: dict[str, int] = defaultdict(int)
-    stocks = {s.product_id: s for s in db.session.scalars(
-        select(ProductStock).where(ProductStock.cycle_id == cycle_id))}
-    for offer in db.session.scalars(select(SupplyOffer).where(SupplyOffer.cycle_id == cycle_id)):
-        stock = stocks[offer.product_id]
-        share = offer.quantity * stock.sold // stock.declared if stock.declared else 0
-        sold[offer.farm.name] += value_cents(share, offer.price_cents, offer.product.unit)
-    return sold
-
-
-def run_week(households: int, seed: int, today: date | None = None) -> str:
+def run_week(households: int, seed: int, today: date | None = None,
+             routing_time_s: float = 2.0) -> str:
     """Seed, open a cycle, declare supply, simulate orders, close, and summarise."""
     rng = random.Random(seed)
     seed_demo()
@@ -162,7 +153,58 @@ def run_week(households: int, seed: int, today: date | None = None) -> str:
     cycles.open_cycle(cycle.id)
     outcome = simulate_orders(cycle, households, rng)
     cycles.close_cycle(cycle.id)
-    return summary(cycle, outcome)
+    text = summary(cycle, outcome)
+    plan = allocate_cycle(cycle.id)
+    text += "\n\n" + plan_summary(cycle, plan)
+    rounds = plan_cycle_routes(cycle.id, time_limit_s=routing_time_s)
+    return text + "\n\n" + rounds_summary(cycle, rounds)
+
+
+def plan_summary(cycle: OrderCycle, plan: WeekPlan) -> str:
+    """The compositions, the split between farms and the shortages of an allocated week."""
+    names = {p.id: p for p in db.session.scalars(select(Product))}
+    formats = {f.id: f for f in cycle.formats}
+    out = ["basket contents (allocated):"]
+    for composition in plan.compositions:
+        fmt = formats[composition.format_id]
+        out.append(f"  {fmt.code:<8} {plan.baskets_served.get(fmt.id, 0):>3} baskets, "
+                   f"{composition.value_cents / 100:.2f} EUR, "
+                   f"{composition.weight_g / 1000:.2f} kg:")
+        for item in composition.items:
+            product = names[item.product_id]
+            amount = from_base_amount(item.quantity, product.unit)
+            out.append(f"      {amount} {product.unit} {product.name}")
+    farms = {f.id: f.name for f in db.session.scalars(select(Farm))}
+    out += ["", f"split between farms (fairness gap {plan.max_share_gap_pct:.1f} points):",
+            f"  {'farm':<24} {'offered':>10} {'sold':>10} {'offer %':>8} {'sales %':>8}"]
+    for share in sorted(plan.farms, key=lambda s: farms[s.farm_id]):
+        out.append(f"  {farms[share.farm_id]:<24} {share.offered_cents / 100:>10.2f} "
+                   f"{share.sold_cents / 100:>10.2f} {share.offered_share_pct:>7.1f}% "
+                   f"{share.sold_share_pct:>7.1f}%")
+    shortages = plan.shortages
+    out += ["", f"shortages: {len(shortages)} lines, refunds "
+            f"{sum(s.refund_cents for s in shortages) / 100:.2f} EUR"]
+    for line in shortages[:10]:
+        out.append(f"  order {line.order_id} line {line.demand_line_id}: {line.short} short "
+                   f"({line.reason}), refund {line.refund_cents / 100:.2f} EUR")
+    out += [f"  note: {d.message}" for d in plan.diagnoses]
+    return "\n".join(out)
+
+
+def rounds_summary(cycle: OrderCycle, result: RoutingResult) -> str:
+    routes, unserved = rounds_of(cycle.id)
+    out = [f"delivery rounds ({result.status.value}, {result.total_distance_m / 1000:.1f} km):"]
+    for route in routes:
+        departs = route.departs_dt.astimezone(PARIS).strftime("%H:%M")
+        back = route.returns_dt.astimezone(PARIS).strftime("%H:%M")
+        out.append(f"  {route.vehicle.name}: {departs}-{back}, {route.distance_m / 1000:.1f} km")
+        for stop in route.stops:
+            arrives = stop.arrives_dt.astimezone(PARIS).strftime("%H:%M")
+            out.append(f"    {stop.sequence:>2}. {arrives} {stop.point.town} — {stop.point.name} "
+                       f"({stop.weight_g / 1000:.1f} kg, {stop.crates} crates)")
+    for point in unserved:
+        out.append(f"  unserved: {point.point.town} — {point.point.name} ({point.reason})")
+    return "\n".join(out)
 
 
 def run_demo_week(households: int, seed: int, database_url: str | None = None) -> str:

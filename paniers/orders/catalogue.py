@@ -43,5 +43,5 @@ def orderable_points() -> list[PickupPoint]:
     kinds = (PointKind.RELAY, PointKind.SHOP, PointKind.CITY)
     return list(db.session.scalars(
         select(PickupPoint).where(PickupPoint.active.is_(True), PickupPoint.kind.in_(kinds))
-        .order_by(PickupPoint.kind.desc(), PickupPoint.town, PickupPoint.name)
+        .order_by(PickupPoint.town, PickupPoint.name)
     ))

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
 from paniers.cycles.models import ProductStock
+from paniers.cycles.outcome import what_households_see
 from paniers.cycles.services import current_cycle
 from paniers.cycles.states import CycleStatus
 from paniers.errors import ServiceError
@@ -52,7 +53,7 @@ def catalogue_page() -> str | Response:
     offer = catalogue(cycle)
     points = orderable_points()
     form = OrderForm()
-    form.point.choices = [(p.id, f"{p.town} — {p.name}") for p in points]
+    form.point.choices = [(p.id, f"{p.town} — {p.name} ({p.pickup_window})") for p in points]
     if not form.is_submitted():
         form.point.data = current_user.point_id
         for fmt in offer.formats:
@@ -87,8 +88,10 @@ def catalogue_page() -> str | Response:
 @blueprint.route("/mes-commandes")
 @role_required(Role.HOUSEHOLD, Role.CANTEEN_MANAGER)
 def mine() -> str:
-    return render_template("orders/mine.html", orders=services.orders_of(current_user),
-                           action=FlaskForm())
+    orders = services.orders_of(current_user)
+    contents, shortages = what_households_see(orders)
+    return render_template("orders/mine.html", orders=orders, contents=contents,
+                           shortages=shortages, action=FlaskForm())
 
 
 @blueprint.route("/mes-commandes/<int:order_id>/annuler", methods=["POST"])

@@ -1,0 +1,47 @@
+"""Handing work to the Celery workers from a web request or the command line.
+
+A broker that does not answer is a refusal the user can read (``BrokerUnavailable``,
+a ``ServiceError``), never a 500: the caller rolls back what it was about to commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from kombu.exceptions import OperationalError
+from redis.exceptions import RedisError
+
+from paniers.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+
+class BrokerUnavailable(ServiceError):
+    status_code = 503
+
+
+def enqueue(task_name: str, *args: Any) -> str:
+    """Queue ``task_name(*args)`` for the workers; return the task id.
+
+    Nobody waits for the result (progress is in the database), so the result backend
+    is not involved: only the broker has to answer.
+    """
+    celery = current_app.extensions["celery"]
+    try:
+        return str(celery.send_task(task_name, args=args, ignore_result=True).id)
+    except (OperationalError, OSError, RedisError) as error:
+        log.error("could not queue %s%r: %s", task_name, args, error)
+        raise BrokerUnavailable(_(
+            "Le service des tâches de fond ne répond pas : rien n'a été modifié. "
+            "Réessayez dans quelques minutes ; si cela dure, prévenez l'équipe technique."
+        )) from error
+
+
+def broker_answers(timeout_s: float = 2.0) -> None:
+    """Raise ``OperationalError`` (or ``OSError``) unless the broker accepts a connection."""
+    celery = current_app.extensions["celery"]
+    with celery.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=0, timeout=timeout_s)

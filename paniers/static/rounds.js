@@ -1,0 +1,35 @@
+// The week's rounds on a map. Points and lines are drawn whether or not map tiles load.
+(function () {
+  var holder = document.getElementById("map");
+  var data = JSON.parse(document.getElementById("rounds-data").textContent);
+  if (!holder || typeof L === "undefined") { return; }
+  var map = L.map(holder, { zoomControl: true });
+  if (data.tiles) {
+    L.tileLayer(data.tiles, { maxZoom: 18, attribution: "&copy; OpenStreetMap" }).addTo(map);
+  }
+  var colours = ["#2f6b2f", "#b5562b", "#2b5fb5", "#8a2bb5"];
+  var bounds = [];
+  var hub = data.hub ? [data.hub.lat, data.hub.lon] : null;
+  if (hub) {
+    L.circleMarker(hub, { radius: 9, color: "#000", fillOpacity: 1 }).bindTooltip(data.hub.name).addTo(map);
+    bounds.push(hub);
+  }
+  data.routes.forEach(function (route, index) {
+    var colour = colours[index % colours.length];
+    var line = hub ? [hub] : [];
+    route.stops.forEach(function (stop) {
+      var at = [stop.lat, stop.lon];
+      line.push(at); bounds.push(at);
+      L.circleMarker(at, { radius: 7, color: colour, fillOpacity: 0.9 })
+        .bindTooltip(route.vehicle + " · " + stop.seq + ". " + stop.name).addTo(map);
+    });
+    if (hub) { line.push(hub); }
+    L.polyline(line, { color: colour, weight: 3 }).addTo(map);
+  });
+  data.unserved.forEach(function (stop) {
+    var at = [stop.lat, stop.lon];
+    bounds.push(at);
+    L.circleMarker(at, { radius: 7, color: "#a3241b", dashArray: "3" }).bindTooltip(stop.name).addTo(map);
+  });
+  if (bounds.length) { map.fitBounds(bounds, { padding: [20, 20] }); }
+}());
