@@ -5,35 +5,38 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import Task
-from flask_babel import gettext as _
-from kombu.exceptions import OperationalError
 from sqlalchemy import select
 
+from paniers.background import BrokerUnavailable, enqueue
 from paniers.cycles.results import CycleJob, JobStatus
-from paniers.errors import ServiceError
 from paniers.extensions import db
 from paniers.types import utcnow
 
 log = logging.getLogger(__name__)
 
 
-def start_job(cycle_id: int, kind: str, task: Task, **options: Any) -> CycleJob:
-    """Record a queued job and hand it to the workers; a broker that is down is said clearly."""
+def start_job(cycle_id: int, kind: str, task_name: str, *args: Any) -> CycleJob:
+    """Record a queued job and hand it to the workers; a broker that is down is said clearly
+    (the job is then marked failed, and nothing else changed)."""
     job = CycleJob(cycle_id=cycle_id, kind=kind, status=JobStatus.QUEUED, progress_pct=0,
                    step="", summary={})
     db.session.add(job)
     db.session.commit()
     try:
-        task.apply_async(args=(job.id,), kwargs=options, retry=False)
-    except (OperationalError, OSError) as error:
-        log.warning("broker unreachable for %s job %s: %s", kind, job.id, error)
+        enqueue(task_name, job.id, *args)
+    except BrokerUnavailable:
         finish(job.id, JobStatus.FAILED, {"error": "broker_unreachable"})
-        raise ServiceError(_(
-            "Le service des tâches de fond est injoignable : rien n'a été lancé. "
-            "Réessayez dans un instant ou prévenez l'équipe technique."
-        )) from error
+        raise
     return job
+
+
+def start_once(cycle_id: int, kind: str, task_name: str, *args: Any) -> CycleJob:
+    """Start a job unless one is already queued, running or done for the cycle (a task that
+    runs twice, after a worker died, must not start the next step twice)."""
+    job = latest_job(cycle_id, kind)
+    if job is not None and job.status != JobStatus.FAILED:
+        return job
+    return start_job(cycle_id, kind, task_name, *args)
 
 
 def report(job_id: int, pct: int, step: str) -> None:

@@ -23,9 +23,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
 from paniers.cycles import allocating, jobs, outcome, packing, services
-from paniers.cycles.tasks import allocate
 from paniers.delivery import planning
-from paniers.delivery.tasks import plan_routes
 from paniers.errors import ServiceError
 from paniers.extensions import db
 from paniers.money import to_base_amount
@@ -34,6 +32,8 @@ from producers.models import Product
 
 blueprint = Blueprint("planning", __name__, url_prefix="/coordination/cycles/<int:cycle_id>")
 coordinator_only = role_required(Role.COORDINATOR)
+ALLOCATE = "paniers.cycles.tasks.allocate"
+PLAN_ROUTES = "paniers.delivery.tasks.plan_routes"
 
 
 def _job_page(cycle_id: int, kind: str) -> dict[str, object]:
@@ -61,7 +61,7 @@ def allocation(cycle_id: int) -> str:
 def run_allocation(cycle_id: int) -> BaseResponse:
     if FlaskForm().validate_on_submit():
         services.get_cycle(cycle_id)
-        jobs.start_job(cycle_id, "allocation", allocate)
+        jobs.start_job(cycle_id, "allocation", ALLOCATE)
         flash(_("Répartition lancée : la page se met à jour toute seule."), "success")
     return redirect(url_for("planning.allocation", cycle_id=cycle_id))
 
@@ -113,8 +113,8 @@ def rounds(cycle_id: int) -> str:
 def run_planning(cycle_id: int) -> BaseResponse:
     if FlaskForm().validate_on_submit():
         services.get_cycle(cycle_id)
-        jobs.start_job(cycle_id, "routing", plan_routes,
-                       time_limit_s=current_app.config.get("ROUTING_TIME_LIMIT_S", 5.0))
+        jobs.start_job(cycle_id, "routing", PLAN_ROUTES,
+                       current_app.config.get("ROUTING_TIME_LIMIT_S", 5.0))
         flash(_("Planification des tournées lancée."), "success")
     return redirect(url_for("planning.rounds", cycle_id=cycle_id))
 

@@ -210,9 +210,12 @@ def close_if_open(cycle_id: int, now: datetime | None = None) -> str:
     )
     if cycle is None:
         raise NotFound(_("Ce cycle de commande n'existe pas."))
+    if cycle.status == CycleStatus.OPEN:
+        # Moved here, on the locked row: a second read could find it closed meanwhile by
+        # the coordinator's own click, whose commit may land just after this task starts.
+        cycle.status = check_move(cycle.status, CycleStatus.CLOSED)
+        cycle.closed_dt = now or utcnow()
     status = str(cycle.status)
-    if status == CycleStatus.OPEN:
-        status = str(close_cycle(cycle_id, now).status)
     db.session.commit()
     return status
 

@@ -15,16 +15,26 @@ log = logging.getLogger(__name__)
 @shared_task(ignore_result=False)
 def advance_cycles() -> dict[str, list[int]]:
     """Close every open cycle whose cutoff has passed (run every minute by beat)."""
+    from paniers.cycles import jobs
+
     closed = services.close_due_cycles()
     if closed:
         log.info("closed cycles %s at their cutoff", closed)
+    for cycle_id in closed:
+        jobs.start_once(cycle_id, "allocation", "paniers.cycles.tasks.allocate")
     return {"closed": closed}
 
 
 @shared_task(ignore_result=False)
 def close_cycle(cycle_id: int) -> str:
-    """Close one cycle (idempotent: a cycle already closed stays as it is)."""
-    return services.close_if_open(cycle_id)
+    """Close one cycle and start its allocation (idempotent: a cycle already closed stays as
+    it is, and its allocation is started once)."""
+    from paniers.cycles import jobs
+
+    status = services.close_if_open(cycle_id)
+    if status == "closed":
+        jobs.start_once(cycle_id, "allocation", "paniers.cycles.tasks.allocate")
+    return status
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True)
