@@ -198,7 +198,7 @@ def repeats_too_soon(request: PlanRequest, menus: Sequence[Mapping[str, Dish]]) 
     last_seen: dict[str, int] = {}
     for index, menu in enumerate(menus):
         for course, dish in menu.items():
-            since = index - last_seen.get(dish.id, -len(menus))
+            since = index - last_seen.get(dish.id, -request.gap(course))
             if since < request.gap(course):
                 repeats.append(
                     f"{dish.name} again after {since} meals on {request.dates[index].isoformat()} "

@@ -1,18 +1,33 @@
-"""The canteen manager's pages: ordering produce by weight for the canteen."""
+"""The canteen manager's pages: forecast, menus, a meal, the week's order, dishes, figures;
+ordering produce by weight; and the canteens' expected demand for the farmers."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from datetime import date, timedelta
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.wrappers import Response
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response as BaseResponse
 
-from canteens.models import Canteen
+from canteens import figures as egalim
+from canteens import ordering, planning, services
+from canteens.catalogue import ATTRIBUTES, COURSES
+from canteens.forms import DishForm, ForecastForm, MealForm, PlanForm
+from canteens.labels import (
+    ATTRIBUTE_LABELS,
+    COURSE_LABELS,
+    OUTSIDE_LABELS,
+    RULE_LABELS,
+    STEP_LABELS,
+    percent,
+)
 from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
 from paniers.cycles.services import current_cycle
 from paniers.cycles.states import CycleStatus
-from paniers.errors import Forbidden, ServiceError
+from paniers.errors import NotFound, ServiceError
 from paniers.extensions import db
 from paniers.orders import services as orders
 from paniers.orders.catalogue import catalogue
@@ -21,14 +36,226 @@ from paniers.orders.models import OrderSource
 from paniers.orders.views import read_products
 
 blueprint = Blueprint("canteens", __name__, url_prefix="/cantine")
+manager_only = role_required(Role.CANTEEN_MANAGER)
+LABELS = {"course_labels": COURSE_LABELS, "attribute_labels": ATTRIBUTE_LABELS,
+          "rule_labels": RULE_LABELS, "step_labels": STEP_LABELS,
+          "outside_labels": OUTSIDE_LABELS, "percent": percent}
+
+
+def _monday(text: str | None) -> date:
+    try:
+        return services.monday_of(date.fromisoformat(text or ""))
+    except ValueError:
+        return services.monday_of(date.today() + timedelta(days=7))
+
+
+@blueprint.route("/previsions", methods=["GET", "POST"])
+@manager_only
+def forecast() -> str | BaseResponse:
+    canteen = services.canteen_of(current_user)
+    monday = _monday(request.args.get("semaine"))
+    form = ForecastForm()
+    if not form.is_submitted():
+        for day in services.week_forecast(canteen, monday):
+            form.days.append_entry({"day": day.day.isoformat(), "nursery": day.nursery,
+                                    "elementary": day.elementary, "adult": day.adult})
+    elif form.validate():
+        try:
+            services.save_week_forecast(canteen, monday, [services.DayForecast(
+                date.fromisoformat(e.form.day.data), e.form.nursery.data or 0,
+                e.form.elementary.data or 0, e.form.adult.data or 0) for e in form.days])
+        except (ServiceError, ValueError) as error:
+            db.session.rollback()
+            flash(str(error) if isinstance(error, ServiceError) else _("Date illisible."),
+                  "error")
+        else:
+            flash(_("Prévisions de la semaine enregistrées."), "success")
+            return redirect(url_for("canteens.forecast", semaine=monday.isoformat()))
+    return render_template("canteens/forecast.html", canteen=canteen, form=form, monday=monday,
+                           days=[date.fromisoformat(e.form.day.data) for e in form.days],
+                           timedelta=timedelta)
+
+
+@blueprint.route("/menus")
+@manager_only
+def plan() -> str:
+    canteen = services.canteen_of(current_user)
+    stored = planning.latest_plan(canteen)
+    job = planning.latest_job(canteen)
+    form = PlanForm(first_day=_monday(None))
+    cycle = current_cycle()
+    order_week = (services.monday_of(cycle.delivery_date)
+                  if cycle is not None and cycle.status == CycleStatus.OPEN else None)
+    return render_template(
+        "canteens/plan.html", canteen=canteen, stored=stored, job=job, form=form,
+        running=job is not None and job.status in planning.RUNNING,
+        weeks=planning.weeks_of(stored) if stored else [], order_week=order_week,
+        ordered=ordering.week_order_of(canteen, order_week) if order_week else None, **LABELS)
+
+
+@blueprint.route("/menus/planifier", methods=["POST"])
+@manager_only
+def start_plan() -> BaseResponse:
+    canteen = services.canteen_of(current_user)
+    form = PlanForm()
+    if form.validate():
+        meals, weeks = form.amount()
+        planning.start_planning(canteen, form.first_day.data, meals=meals, weeks=weeks)
+        flash(_("Planification lancée : la page se met à jour toute seule."), "success")
+    else:
+        for errors in form.errors.values():
+            flash(", ".join(str(e) for e in errors), "error")
+    return redirect(url_for("canteens.plan"))
+
+
+@blueprint.route("/menus/<int:plan_id>/repas/<day>", methods=["GET", "POST"])
+@manager_only
+def edit_meal(plan_id: int, day: str) -> str | BaseResponse:
+    canteen = services.canteen_of(current_user)
+    stored = planning.own_plan(canteen, plan_id)
+    try:
+        served = date.fromisoformat(day)
+    except ValueError:
+        served = date.min
+    meal = next((m for m in stored.meals if m.service_date == served), None)
+    if meal is None:
+        raise NotFound(_("Ce repas n'est pas dans le plan."))
+    form = MealForm()
+    current = {pd.course: pd.dish for pd in meal.dishes}
+    dishes = services.dishes_in_season(served.month)
+    for course in COURSES:
+        field = getattr(form, course)
+        options = [d for d in dishes[course] if d is not current.get(course)]
+        options = ([current[course]] if course in current else []) + options
+        field.choices = [(0, "—")] + [(d.id, d.name) for d in options]
+        if not form.is_submitted():
+            field.data = current[course].id if course in current else 0
+    if form.validate_on_submit():
+        planning.edit_meal(canteen, plan_id, served,
+                           {c: getattr(form, c).data or None for c in COURSES})
+        flash(_("Repas modifié ; les compteurs sont recalculés."), "success")
+        return redirect(url_for("canteens.plan") + f"#j-{served.isoformat()}")
+    return render_template("canteens/meal.html", canteen=canteen, stored=stored, meal=meal,
+                           form=form, courses=COURSES, **LABELS)
+
+
+@blueprint.route("/semaine", methods=["GET", "POST"])
+@manager_only
+def week_order() -> str | BaseResponse:
+    canteen = services.canteen_of(current_user)
+    action = FlaskForm()
+    if action.validate_on_submit():
+        placed = ordering.order_planned_week(current_user)
+        flash(_("Commande de la semaine générée."), "success")
+        return redirect(url_for("canteens.week_order", semaine=placed.week_start.isoformat()))
+    cycle = current_cycle()
+    is_open = cycle is not None and cycle.status == CycleStatus.OPEN
+    monday = (services.monday_of(cycle.delivery_date) if cycle is not None and is_open
+              else _monday(request.args.get("semaine")))
+    stored = planning.plan_for_week(canteen, monday)
+    ordered = ordering.week_order_of(canteen, monday)
+    needs: list[ordering.Need] = (ordering.split_needs(canteen, stored, cycle)
+             if stored and is_open and cycle is not None and ordered is None else [])
+    return render_template("canteens/week_order.html", canteen=canteen, stored=stored,
+                           cycle=cycle if is_open else None, monday=monday, placed=ordered,
+                           needs=needs, action=action, **LABELS)
+
+
+@blueprint.route("/plats")
+@manager_only
+def dishes() -> str:
+    services.canteen_of(current_user)
+    services.ensure_dish_catalogue()
+    return render_template("canteens/dishes.html", by_course=services.dishes_by_course(),
+                           courses=COURSES, **LABELS)
+
+
+@blueprint.route("/plats/nouveau", methods=["GET", "POST"], defaults={"dish_id": None})
+@blueprint.route("/plats/<int:dish_id>", methods=["GET", "POST"])
+@manager_only
+def edit_dish(dish_id: int | None) -> str | BaseResponse:
+    services.canteen_of(current_user)
+    dish = services.get_dish(dish_id) if dish_id is not None else None
+    form = DishForm(obj=None)
+    names = services.ingredient_names()
+    form.course.choices = [(c, str(COURSE_LABELS[c])) for c in COURSES]
+    form.attributes.choices = [(a, str(ATTRIBUTE_LABELS[a])) for a in sorted(ATTRIBUTES)]
+    choices = [("", "—")] + [(n, n if local else f"{n} ({_('hors circuit')})")
+                             for n, local in names]
+    if not form.is_submitted() and dish is not None:
+        form.name.data, form.course.data = dish.name, dish.course
+        form.attributes.data, form.active.data = list(dish.attributes), dish.active
+        for i, ingredient in enumerate(dish.ingredients):
+            if i >= len(form.ingredients):
+                form.ingredients.append_entry()
+            form.ingredients[i].form.name.data = ingredient.name
+            form.ingredients[i].form.grams.data = ingredient.grams
+    for entry in form.ingredients:
+        entry.form.name.choices = choices
+    if form.validate_on_submit():
+        spec = services.DishSpec(
+            name=form.name.data or "", course=form.course.data or "",
+            attributes=frozenset(form.attributes.data or ()),
+            ingredients=tuple((e.form.name.data, e.form.grams.data) for e in form.ingredients
+                              if e.form.name.data and e.form.grams.data),
+            active=bool(form.active.data))
+        try:
+            saved = services.save_dish(spec, dish_id)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            flash(_("Plat « %(name)s » enregistré.", name=saved.name), "success")
+            return redirect(url_for("canteens.dishes"))
+    return render_template("canteens/dish.html", form=form, dish=dish, **LABELS)
+
+
+def _period() -> tuple[date, date]:
+    today = date.today()
+    try:
+        start = date.fromisoformat(request.args.get("du") or f"{today.year}-01-01")
+        end = date.fromisoformat(request.args.get("au") or f"{today.year}-12-31")
+    except ValueError as error:
+        raise ServiceError(_("Dates illisibles : utilisez le calendrier.")) from error
+    if end < start:
+        raise ServiceError(_("La fin de la période précède son début."))
+    return start, end
+
+
+@blueprint.route("/bilan")
+@manager_only
+def figures() -> str:
+    canteen = services.canteen_of(current_user)
+    start, end = _period()
+    purchases = egalim.canteen_purchases(canteen, start, end)
+    return render_template("canteens/figures.html", canteen=canteen, start=start, end=end,
+                           purchases=purchases, shares=egalim.figures(purchases), **LABELS)
+
+
+@blueprint.route("/bilan.csv")
+@manager_only
+def figures_csv() -> Response:
+    canteen = services.canteen_of(current_user)
+    start, end = _period()
+    text = egalim.purchases_csv(canteen, start, end,
+                                egalim.canteen_purchases(canteen, start, end))
+    name = f"egalim-{canteen.code}-{start.isoformat()}-{end.isoformat()}.csv"
+    # A byte order mark so that spreadsheet programs read the accents right.
+    return Response("\ufeff" + text, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@blueprint.route("/demande")
+@role_required(Role.FARMER, Role.COORDINATOR)
+def demand() -> str:
+    mondays, rows = ordering.expected_demand(date.today())
+    return render_template("canteens/demand.html", mondays=mondays, rows=rows)
 
 
 @blueprint.route("/commande", methods=["GET", "POST"])
-@role_required(Role.CANTEEN_MANAGER)
-def order() -> str | Response:
-    canteen = db.session.get(Canteen, current_user.canteen_id or 0)
-    if canteen is None:
-        raise Forbidden(_("Votre compte n'est rattaché à aucune cantine."))
+@manager_only
+def order() -> str | BaseResponse:
+    canteen = services.canteen_of(current_user)
     cycle = current_cycle()
     if cycle is None or cycle.status != CycleStatus.OPEN:
         return render_template("orders/closed.html", cycle=cycle)

@@ -89,6 +89,7 @@ def declare_supply(
         raise ServiceError(_("Un produit apparaît deux fois dans la déclaration."))
     products = {p.id: p for p in db.session.scalars(select(Product))}
     month = cycle.delivery_date.month
+    line: SupplyLine | None
     for line in lines:
         if line.product_id not in products:
             raise ServiceError(_("Produit inconnu."))

@@ -1,0 +1,76 @@
+"""The canteen manager's forms: forecast, planning, a meal, a dish."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+MEALS = [NumberRange(min=0, max=2000, message=_l("entre 0 et 2000 repas"))]
+
+
+class DayForm(Form):
+    day = HiddenField()
+    nursery = IntegerField(_l("Maternelle"), validators=[Optional(), *MEALS])
+    elementary = IntegerField(_l("Élémentaire"), validators=[Optional(), *MEALS])
+    adult = IntegerField(_l("Adultes"), validators=[Optional(), *MEALS])
+
+
+class ForecastForm(FlaskForm):
+    days = FieldList(FormField(DayForm))
+
+
+HORIZONS = [("meals-20", _l("Les 20 prochains repas"))] + [
+    (f"weeks-{n}", _l("%(n)d semaine(s)", n=n)) for n in range(1, 7)
+]
+
+
+class PlanForm(FlaskForm):
+    first_day = DateField(_l("À partir du"), validators=[DataRequired(_l("date illisible"))])
+    horizon = SelectField(_l("Durée"), choices=HORIZONS, default="meals-20")
+
+    def amount(self) -> tuple[int | None, int | None]:
+        """(meals, weeks) to plan: one of them is set."""
+        kind, _sep, count = str(self.horizon.data).partition("-")
+        return (int(count), None) if kind == "meals" else (None, int(count))
+
+
+class MealForm(FlaskForm):
+    starter = SelectField(_l("Entrée"), coerce=int)
+    main = SelectField(_l("Plat"), coerce=int)
+    side = SelectField(_l("Garniture"), coerce=int)
+    dairy = SelectField(_l("Produit laitier"), coerce=int)
+    dessert = SelectField(_l("Dessert"), coerce=int)
+
+
+class IngredientForm(Form):
+    name = SelectField(_l("Ingrédient"), validate_choice=False)
+    grams = IntegerField(_l("Grammes par enfant"), validators=[
+        Optional(), NumberRange(min=1, max=1000, message=_l("de 1 à 1000 g"))])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class DishForm(FlaskForm):
+    name = StringField(_l("Nom du plat"), validators=[DataRequired(_l("donnez un nom")),
+                                                      Length(max=120)])
+    course = SelectField(_l("Composante"))
+    attributes = MultiCheckboxField(_l("Caractéristiques"))
+    active = BooleanField(_l("Proposé au planificateur"), default=True)
+    ingredients = FieldList(FormField(IngredientForm), min_entries=6)

@@ -1,0 +1,325 @@
+"""The canteen manager's weeks: forecast, menus, the week's order, allocation, EGAlim figures.
+
+Plans are made through the pages, then run as the worker would run the queued
+job; the planner gets 3 s and one worker. Every rule is counted here from the
+stored dishes, not from the planner's own counters.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from canteens import tasks
+from canteens.models import (
+    Dish,
+    MealForecast,
+    OutsidePurchase,
+    PlanJob,
+    StoredPlan,
+    WeekOrder,
+)
+from paniers.cycles import allocating
+from paniers.cycles import services as cycles
+from paniers.cycles.results import AllocationLine, Shortage
+from paniers.extensions import db
+from paniers.orders import services as orders
+from paniers.orders.models import Order, OrderLine, OrderSource
+from producers.models import Product, SupplyOffer
+from producers.units import Unit, base_per_unit, value_cents
+from tests.integration.week import DELIVERY, open_week, product, user
+
+MANAGER = "cantine@paniers.demo"
+NURSERY_MEALS = 180  # the demo school's usual day
+GAPS = {"starter": 5, "main": 10, "side": 4, "dairy": 3, "dessert": 3}
+
+
+@pytest.fixture(autouse=True)
+def quick_planner(app):
+    app.config.update(CANTEEN_PLAN_TIME_LIMIT_S=3, CANTEEN_PLAN_WORKERS=1)
+
+
+def monday_after(day: date) -> date:
+    return day + timedelta(days=7 - day.weekday())
+
+
+def plan_through_the_page(browser, first_day: date, horizon: str = "meals-20") -> StoredPlan:
+    page = browser.post("/cantine/menus/planifier",
+                        {"first_day": first_day.isoformat(), "horizon": horizon},
+                        form_page="/cantine/menus")
+    assert "Planification lancée" in page.text
+    job = db.session.scalar(select(PlanJob).order_by(PlanJob.id.desc()))
+    tasks.plan_menus(job.id)  # what a worker does with the queued job
+    db.session.expire_all()
+    job = db.session.get(PlanJob, job.id)
+    assert job.status == "done", job.summary
+    return db.session.get(StoredPlan, job.plan_id)
+
+
+def menus(plan: StoredPlan) -> list[dict[str, Dish]]:
+    return [{pd.course: pd.dish for pd in meal.dishes} for meal in plan.meals]
+
+
+def has(dish: Dish | None, *attributes: str) -> bool:
+    return dish is not None and bool(set(attributes) & set(dish.attributes))
+
+
+def school_counts(plan: StoredPlan) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for meal in menus(plan):
+        starter, dessert = meal.get("starter"), meal.get("dessert")
+        counts["raw"] += has(starter, "raw_vegetable", "raw_fruit") or has(dessert, "raw_fruit")
+        counts["raw_fruit_dessert"] += has(dessert, "raw_fruit")
+        counts["cooked_vegetable_side"] += has(meal.get("side"), "cooked_vegetable")
+        counts["starch_side"] += has(meal.get("side"), "starch_or_pulse")
+        counts["red_meat"] += has(meal["main"], "red_meat_unminced")
+        counts["fish"] += has(meal["main"], "fish")
+        counts["calcium_high"] += has(meal.get("dairy"), "calcium_high") or has(
+            dessert, "calcium_high")
+        counts["fried"] += sum(has(d, "fried") for d in meal.values())
+        counts["sweet_dessert"] += has(dessert, "sweet_dessert")
+        counts["fatty_starter"] += has(starter, "fatty_starter")
+    return counts
+
+
+def is_vegetarian(meal: dict[str, Dish]) -> bool:
+    categories = {i.product.category if i.product else i.item.category
+                  for dish in meal.values() for i in dish.ingredients}
+    return "vegetarian" in meal["main"].attributes and not categories & {"meat", "fish"}
+
+
+def test_the_manager_plans_twenty_meals_that_meet_every_school_meal_rule(browser):
+    browser.login(MANAGER)
+    first = monday_after(date.today())
+    plan = plan_through_the_page(browser, first)
+
+    assert len(plan.meals) == 20
+    assert all(m.service_date.weekday() in (0, 1, 3, 4) for m in plan.meals)  # no Wednesdays
+    counts = school_counts(plan)
+    assert counts["raw"] >= 10 and counts["raw_fruit_dessert"] >= 8
+    assert counts["cooked_vegetable_side"] >= 10 and counts["starch_side"] >= 10
+    assert counts["red_meat"] >= 4 and counts["fish"] >= 4 and counts["calcium_high"] >= 8
+    assert counts["fried"] <= 4 and counts["sweet_dessert"] <= 4 and counts["fatty_starter"] <= 4
+    for meal in menus(plan):
+        assert {"main", "side", "dairy"} <= set(meal) and ({"starter", "dessert"} & set(meal))
+        assert all(dish.course == course for course, dish in meal.items())
+    weeks: dict[date, list[bool]] = defaultdict(list)
+    for meal, dishes in zip(plan.meals, menus(plan), strict=True):
+        weeks[meal.service_date - timedelta(days=meal.service_date.weekday())].append(
+            is_vegetarian(dishes))
+    assert all(any(days) for days in weeks.values())
+    last_seen: dict[int, int] = {}
+    for index, meal in enumerate(menus(plan)):
+        for course, dish in meal.items():
+            assert index - last_seen.get(dish.id, -99) >= GAPS[course], dish.name
+            last_seen[dish.id] = index
+
+    page = browser.get("/cantine/menus").text
+    assert "Compteurs des règles" in page and "Plats de poisson" in page
+    assert "Part locale" in page
+    assert any(fish in page for fish in ("Colin", "Cabillaud", "Morue"))  # bought elsewhere
+
+
+def test_the_forecast_form_sets_the_meals_of_each_day_and_refuses_nonsense(browser):
+    browser.login(MANAGER)
+    monday = monday_after(date.today())
+    path = f"/cantine/previsions?semaine={monday.isoformat()}"
+    page = browser.get(path)
+    assert page.text.count('name="days-') >= 4
+    data = {f"days-{i}-day": (monday + timedelta(days=d)).isoformat()
+            for i, d in enumerate((0, 1, 3, 4))}
+    data |= {f"days-{i}-nursery": "180" for i in range(4)}
+    data |= {f"days-{i}-elementary": "0" for i in range(4)}
+    data |= {"days-1-nursery": "0", "days-3-nursery": "150", "days-3-elementary": "20"}
+    assert "Prévisions de la semaine enregistrées" in browser.post(path, data).text
+    stored = {f.service_date: (f.nursery_meals, f.elementary_meals)
+              for f in db.session.scalars(select(MealForecast))}
+    assert stored[monday + timedelta(days=1)] == (0, 0)
+    assert stored[monday + timedelta(days=4)] == (150, 20)
+
+    page = browser.post(path, data | {"days-0-nursery": "-5"})
+    assert "entre 0 et 2000 repas" in page.text
+    db.session.expire_all()
+    assert db.session.scalar(select(MealForecast.nursery_meals).where(
+        MealForecast.service_date == monday)) == 180
+
+
+def expected_week(plan: StoredPlan, monday: date) -> dict[str, int]:
+    """Base amounts per product: grams per child x 180 meals, rounded up to the unit."""
+    grams: dict[str, int] = defaultdict(int)
+    units: dict[str, tuple[str, int]] = {}
+    for meal in plan.meals:
+        if not monday <= meal.service_date < monday + timedelta(days=7):
+            continue
+        for planned in meal.dishes:
+            for ingredient in planned.dish.ingredients:
+                grams[ingredient.name] += ingredient.grams * NURSERY_MEALS
+                farm = ingredient.product
+                units[ingredient.name] = ((farm.unit, farm.unit_weight_g) if farm else
+                                          (Unit.KG, 1000))
+    amounts = {}
+    for name, total in grams.items():
+        unit, unit_weight = units[name]
+        if base_per_unit(unit) > 1:  # kg or litre: grams (ml), up to the next 100
+            amounts[name] = -(-total // 100) * 100
+        else:  # pieces, bunches, dozens: whole units
+            amounts[name] = -(-total // unit_weight)
+    return amounts
+
+
+def generous_supply() -> dict[str, int]:
+    return {p.name: 300_000 if base_per_unit(p.unit) > 1 else 2_000
+            for p in db.session.scalars(select(Product))}
+
+
+def canteen_lines(cycle_id: int) -> dict[str, OrderLine]:
+    db.session.expire_all()
+    return {line.product.name: line for line in db.session.scalars(
+        select(OrderLine).join(Order).where(Order.cycle_id == cycle_id,
+                                            Order.source == OrderSource.CANTEEN))}
+
+
+def test_a_planned_week_becomes_order_lines_that_the_allocation_serves_before_households(
+        browser):
+    cycle = open_week(supply=generous_supply())
+    monday = DELIVERY - timedelta(days=DELIVERY.weekday())
+    browser.login(MANAGER)
+    plan = plan_through_the_page(browser, max(monday, date.today()), "weeks-1")
+    wanted = expected_week(plan, monday)
+    farm_products = {p.name: p for p in db.session.scalars(select(Product))}
+    scarce = next(name for name in sorted(wanted) if name in farm_products
+                  and farm_products[name].unit == Unit.KG and wanted[name] >= 1000)
+
+    # A household orders the same product first: on time alone it would be served first.
+    household = user("foyer@paniers.demo")
+    orders.place_order(household, cycle.id, household.point_id,
+                       orders.Cart({}, {product(scarce).id: 2000}))
+
+    page = browser.get("/cantine/semaine").text
+    assert "Générer la commande de la semaine" in page and scarce in page
+    page = browser.post("/cantine/semaine", {}).text
+    assert "Commande de la semaine générée" in page
+
+    lines = canteen_lines(cycle.id)
+    assert {name: line.quantity for name, line in lines.items()} == {
+        name: amount for name, amount in wanted.items() if name in farm_products}
+    outside = {o.product: (o.quantity, o.reason)
+               for o in db.session.scalars(select(OutsidePurchase))}
+    assert outside == {name: (amount, "bought_in") for name, amount in wanted.items()
+                       if name not in farm_products}
+    assert "À acheter hors circuit" in page or not outside
+
+    again = browser.post("/cantine/semaine", {}, form_page="/cantine/semaine").text
+    assert "déjà passée" in again
+    assert db.session.scalar(select(func.count(Order.id)).where(
+        Order.source == OrderSource.CANTEEN)) == 1
+
+    # The farm loses part of its harvest after the orders: not enough for everyone.
+    offer = db.session.scalar(select(SupplyOffer).where(
+        SupplyOffer.cycle_id == cycle.id, SupplyOffer.product_id == product(scarce).id))
+    offer.quantity = lines[scarce].quantity + 500
+    db.session.commit()
+    cycles.close_cycle(cycle.id)
+    allocating.allocate_cycle(cycle.id)
+
+    db.session.expire_all()
+    served = defaultdict(int)
+    for allocation in db.session.scalars(select(AllocationLine).where(
+            AllocationLine.order_line_id.is_not(None))):
+        served[allocation.order_line_id] += allocation.quantity
+    assert all(served[line.id] == line.quantity for line in canteen_lines(cycle.id).values())
+    shortages = db.session.scalars(select(Shortage)).all()
+    assert [(s.order_line.order.user_id, s.ordered, s.served) for s in shortages] == [
+        (household.id, 2000, 500)]
+
+    # The figures: farm purchases are organic (conversion counts) and local; the rest is not.
+    by_line = {line.id: line for line in canteen_lines(cycle.id).values()}
+    farm_cents = sum(value_cents(a.quantity, by_line[a.order_line_id].unit_price_cents,
+                                 by_line[a.order_line_id].product.unit)
+                     for a in db.session.scalars(select(AllocationLine))
+                     if a.order_line_id in by_line)
+    outside_cents = sum(db.session.scalars(select(OutsidePurchase.value_cents)))
+    share = round(100 * farm_cents / (farm_cents + outside_cents), 1)
+    period = f"du={monday.isoformat()}&au={(monday + timedelta(days=6)).isoformat()}"
+    page = browser.get(f"/cantine/bilan?{period}").text
+    assert "Bio (conversion comprise)" in page and f"{share:.1f} %".replace(".", ",") in page
+    assert "Ferme du Marais" in page and "C2" in page
+
+    export = browser.get(f"/cantine/bilan.csv?{period}").text.lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(export), delimiter=";"))
+    header = rows[1]
+    listed = rows[2:rows.index([])]
+    purchases = [dict(zip(header, row, strict=True)) for row in listed]
+    assert {p["circuit"] for p in purchases} == {"Paniers", "hors circuit"}
+    assert {p["bio EGAlim"] for p in purchases if p["circuit"] == "Paniers"} == {"oui"}
+    assert {p["statut bio"] for p in purchases if p["circuit"] == "Paniers"} <= {
+        "AB", "C1", "C2", "C3"}
+    assert all(p["bio EGAlim"] == "non" and p["local"] == "non"
+               for p in purchases if p["circuit"] == "hors circuit")
+    organic = next(row for row in rows if row and row[0].startswith("dont bio"))
+    assert organic[7] == f"{share:.1f} %".replace(".", ",")
+
+
+def test_farmers_see_the_canteens_expected_demand_and_households_do_not(browser, other_browser):
+    browser.login(MANAGER)
+    plan = plan_through_the_page(browser, monday_after(date.today()), "weeks-1")
+    some_farm_product = next(i.product.name for meal in plan.meals for pd in meal.dishes
+                             for i in pd.dish.ingredients if i.product is not None)
+    other_browser.login("producteur@paniers.demo")
+    page = other_browser.get("/cantine/demande").text
+    assert "Demande attendue des cantines" in page and some_farm_product in page
+    assert "Colin" not in page  # bought-in items are not the farms' business
+    other_browser.login("foyer@paniers.demo")
+    assert other_browser.get("/cantine/demande").status_code == 403
+    assert other_browser.get("/cantine/menus").status_code == 403
+
+
+def test_the_manager_edits_a_meal_and_the_counters_follow(browser):
+    browser.login(MANAGER)
+    plan = plan_through_the_page(browser, monday_after(date.today()), "weeks-1")
+    meal = plan.meals[0]
+    path = f"/cantine/menus/{plan.id}/repas/{meal.service_date.isoformat()}"
+    current = {pd.course: pd.dish_id for pd in meal.dishes}
+    other_main = db.session.scalar(select(Dish.id).where(
+        Dish.course == "main", Dish.id != current["main"], Dish.active.is_(True)))
+    data = {course: str(current.get(course, 0))
+            for course in ("starter", "main", "side", "dairy", "dessert")}
+
+    page = browser.post(path, data | {"main": "0"})
+    assert "Un repas a un plat" in page.text
+    page = browser.post(path, data | {"main": str(other_main)})
+    assert "les compteurs sont recalculés" in page.text
+    db.session.expire_all()
+    plan = db.session.get(StoredPlan, plan.id)
+    assert plan.edited
+    assert {pd.course: pd.dish_id for pd in plan.meals[0].dishes}["main"] == other_main
+    fish = next(c for c in plan.report["counters"] if c["rule"] == "fish")
+    assert fish["count"] == sum(has(m["main"], "fish") for m in menus(plan))
+
+
+def test_the_manager_adds_a_dish_and_a_wrong_one_is_explained(browser):
+    browser.login(MANAGER)
+    form = {"name": "Velouté de potiron", "course": "starter", "attributes": "vegetarian",
+            "active": "y", "ingredients-0-name": "Courge", "ingredients-0-grams": "120",
+            "ingredients-1-name": "Lait", "ingredients-1-grams": "30"}
+    page = browser.post("/cantine/plats/nouveau", form)
+    assert "Velouté de potiron » enregistré" in page.text
+    dish = db.session.scalar(select(Dish).where(Dish.name == "Velouté de potiron"))
+    assert [(i.name, i.grams) for i in dish.ingredients] == [("Courge", 120), ("Lait", 30)]
+
+    wrong = form | {"name": "Velouté au poulet", "ingredients-1-name": "Poulet"}
+    page = browser.post("/cantine/plats/nouveau", wrong)
+    assert "Un plat végétarien ne contient ni viande ni poisson (Poulet)" in page.text
+    assert db.session.scalar(select(Dish).where(Dish.name == "Velouté au poulet")) is None
+
+
+def test_a_week_order_without_an_open_cycle_is_refused_clearly(browser):
+    browser.login(MANAGER)
+    page = browser.get("/cantine/semaine").text
+    assert "Aucun cycle n'est ouvert" in page
+    assert db.session.scalar(select(func.count(WeekOrder.id))) == 0
