@@ -31,5 +31,5 @@ def value_cents(quantity: int, price_cents: int, unit: Unit | str) -> int:
 
 
 def weight_g(quantity: int, unit_weight_g: int, unit: Unit | str) -> int:
-    """Weight in grams of ``quantity`` base amounts of a product whose sale unit weighs ``unit_weight_g``."""
+    """Weight in grams of ``quantity`` base amounts, one sale unit weighing ``unit_weight_g``."""
     return quantity * unit_weight_g // base_per_unit(unit)

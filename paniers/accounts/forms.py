@@ -13,9 +13,12 @@ class LoginForm(FlaskForm):
 
 class RegisterForm(FlaskForm):
     name = StringField(_l("Nom du foyer"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("Adresse e-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    password = PasswordField(_l("Mot de passe"), validators=[DataRequired(), Length(min=8, max=128)])
+    email = EmailField(_l("Adresse e-mail"),
+                       validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(_l("Mot de passe"),
+                             validators=[DataRequired(), Length(min=8, max=128)])
     confirm = PasswordField(
         _l("Confirmez le mot de passe"),
-        validators=[DataRequired(), EqualTo("password", message=_l("Les mots de passe diffèrent."))],
+        validators=[DataRequired(),
+                    EqualTo("password", message=_l("Les mots de passe diffèrent."))],
     )

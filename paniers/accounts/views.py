@@ -15,7 +15,9 @@ blueprint = Blueprint("accounts", __name__)
 
 def _safe_next() -> str:
     target = request.args.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else url_for("main.home")
+    if target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("main.home")
 
 
 @blueprint.route("/connexion", methods=["GET", "POST"])

@@ -5,9 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from paniers.extensions import db
-
 import paniers.models  # noqa: F401,E402  (all tables on the metadata)
+from paniers.extensions import db
 
 config = context.config
 target_metadata = db.metadata

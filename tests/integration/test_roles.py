@@ -84,7 +84,8 @@ def test_farmer_cannot_withdraw_what_households_bought(browser):
     orders.place_order(user("foyer@paniers.demo"), cycle.id, user("foyer@paniers.demo").point_id,
                        orders.Cart({}, {product("Pomme de terre").id: 4000}))
     browser.login("producteur@paniers.demo")
-    page = browser.post("/producteur/offre", supply_form(browser, {"Pomme de terre": ("3", "2,40")}))
+    page = browser.post("/producteur/offre",
+                        supply_form(browser, {"Pomme de terre": ("3", "2,40")}))
     assert "vous ne pouvez pas la retirer" in page.text
     assert farm_offers("farm-marais") == {"Pomme de terre": 5000}
 
@@ -189,8 +190,9 @@ def test_canteen_manager_orders_by_weight_for_the_canteen(browser):
     cycle = open_week(supply={"Pomme de terre": 80_000})
     browser.login("cantine@paniers.demo")
     page = browser.get("/cantine/commande").html
-    index = re.search(r'name="products-(\d+)-product_id" type="hidden" value="%d"'
-                      % product("Pomme de terre").id, page).group(1)
+    wanted = product("Pomme de terre").id
+    index = re.search(rf'name="products-(\d+)-product_id" type="hidden" value="{wanted}"',
+                      page).group(1)
     page = browser.post("/cantine/commande", {f"products-{index}-product_id":
                                               product("Pomme de terre").id,
                                               f"products-{index}-quantity": "36,5"}).text
