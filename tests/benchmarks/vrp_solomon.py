@@ -1,0 +1,91 @@
+"""Benchmark: our planner against PyVRP and the best knowns on Solomon VRPTW instances.
+
+Run from the repository root: ``.venv/bin/python tests/benchmarks/vrp_solomon.py``
+(``--instance-file`` for a folder or single files, ``--time-limit`` seconds each).
+Both solvers get the same integer data (distances truncated to one decimal, times
+10); ours runs ``--workers`` searches on as many cores, PyVRP one. The last line is
+``mean_gap_pct=X ratio_vs_pyvrp=Y instances=N``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import time
+from pathlib import Path
+
+from vrp_common import (
+    DATA_DIR,
+    Row,
+    instance_files,
+    parser,
+    print_header,
+    print_row,
+    read_bks,
+    solve_with_pyvrp,
+    summary_line,
+)
+
+from routing.instances import Instance, read_solomon, route_cost
+from routing.solomon import customer_routes, solve_solomon
+
+
+def best_known(path: Path, bks: dict[str, tuple[int, float]]) -> tuple[int, float] | None:
+    """From bks.csv, else from the ``.sol`` file beside the instance."""
+    if path.stem.lower() in bks:
+        return bks[path.stem.lower()]
+    solution = path.with_suffix(".sol")
+    if not solution.exists():
+        return None
+    text = solution.read_text()
+    cost = re.search(r"^Cost\s+([\d.]+)", text, re.MULTILINE)
+    routes = len(re.findall(r"^Route", text, re.MULTILINE))
+    return (routes, float(cost.group(1))) if cost else None
+
+
+def run_instance(path: Path, args: argparse.Namespace, bks: dict[str, tuple[int, float]]) -> Row:
+    instance = read_solomon(path)
+    started = time.perf_counter()
+    result = solve_solomon(
+        instance, time_limit_s=args.time_limit, workers=args.workers, seed=args.seed
+    )
+    seconds = time.perf_counter() - started
+    ours = _checked_cost(instance, customer_routes(result)) if not result.unserved else None
+    reference, reference_routes, reference_seconds = None, 0, 0.0
+    if not args.no_pyvrp:
+        outcome = solve_with_pyvrp(
+            instance.problem, instance.matrices, args.time_limit, seed=args.seed
+        )
+        if outcome.feasible:
+            reference = outcome.distance / instance.scale
+        reference_routes, reference_seconds = outcome.routes, outcome.seconds
+    known = best_known(path, bks)
+    return Row(
+        instance.name, ours, len(result.routes), seconds, reference, reference_routes,
+        reference_seconds, known[1] if known else None, known[0] if known else None,
+    )
+
+
+def _checked_cost(instance: Instance, routes: list[list[int]]) -> float:
+    visited = sorted(c for route in routes for c in route)
+    if visited != list(range(1, len(instance.customers))):
+        raise AssertionError(f"{instance.name}: customers not each visited once")
+    return round(sum(route_cost(instance, route) for route in routes), 1)
+
+
+def main() -> None:
+    args = parser(__doc__ or "").parse_args()
+    folder = DATA_DIR / "solomon"
+    files = instance_files(args.instance_file, folder, "*.txt")
+    bks = read_bks(folder / "bks.csv")
+    print(f"# ours: {args.workers} searches in parallel; pyvrp: 1 core; {args.time_limit} s each")
+    print_header()
+    rows = []
+    for path in files:
+        rows.append(run_instance(path, args, bks))
+        print_row(rows[-1])
+    print(summary_line(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""Plans on tiny instances whose best answer a person can work out by hand."""
+
+from __future__ import annotations
+
+from line_instances import solve_line, stop, van
+
+from routing import PlanStatus, Shipment, StopKind, TimeWindow, UnservedReason
+
+
+def test_stops_on_a_line_are_served_in_one_out_and_back_trip() -> None:
+    result = solve_line({"a": 1000, "b": 2000, "c": 3000},
+                        [stop("a"), stop("b"), stop("c")], [van()])
+
+    assert result.status is PlanStatus.ALL_SERVED
+    assert result.routes[0].stop_ids in (("a", "b", "c"), ("c", "b", "a"))
+    assert result.total_distance_m == 6000
+    assert result.total_cost_cents == 600
+
+
+def test_a_capacity_too_small_for_both_stops_forces_two_routes() -> None:
+    result = solve_line({"a": 1000, "b": 1000}, [stop("a", 6), stop("b", 6)],
+                        [van("v1", capacity=10), van("v2", capacity=10)])
+
+    assert sorted(route.stop_ids for route in result.routes) == [("a",), ("b",)]
+    assert all(route.load_at_start == (6,) for route in result.routes)
+
+
+def test_a_time_window_decides_the_order_of_visits() -> None:
+    early = (TimeWindow(0, 150),)
+    late = (TimeWindow(1000, 2000),)
+    result = solve_line({"a": 1000, "b": 1000},
+                        [stop("a", time_windows=late), stop("b", time_windows=early)], [van()])
+
+    route = result.routes[0]
+    assert route.stop_ids == ("b", "a")
+    assert route.visits[0].start_s <= 150
+    assert route.visits[1].start_s >= 1000
+    assert route.visits[1].arrival_s <= route.visits[1].start_s
+
+
+def test_a_stop_no_vehicle_can_reach_in_its_window_is_reported_with_a_reason() -> None:
+    result = solve_line(
+        {"near": 1000, "far": 100_000, "heavy": 1000},
+        [stop("near"), stop("far", time_windows=(TimeWindow(0, 100),)), stop("heavy", 500)],
+        [van()],
+    )
+
+    reasons = {u.stop_id: u.reason for u in result.unserved}
+    assert reasons == {
+        "far": UnservedReason.UNREACHABLE_IN_TIME,
+        "heavy": UnservedReason.OVER_CAPACITY,
+    }
+    assert result.served_stop_ids == ("near",)
+    assert result.status is PlanStatus.MANDATORY_UNSERVED
+
+
+def test_a_pickup_is_collected_before_its_delivery_by_the_same_vehicle() -> None:
+    stops = [stop("farm", 30, kind=StopKind.PICKUP), stop("shop", 30), stop("other", 1)]
+    shipment = (Shipment("farm", "shop"),)
+    positions = {"farm": 5000, "shop": 2000, "other": 4000}
+    result = solve_line(positions, [stops[0], stops[1]], [van("v1"), van("v2")], shipment)
+
+    route = next(route for route in result.routes if "farm" in route.stop_ids)
+    assert route.stop_ids == ("farm", "shop")
+    assert [visit.load_after for visit in route.visits] == [(30,), (0,)]
+
+
+def test_an_optional_stop_is_left_out_when_its_penalty_is_lower_than_serving_it() -> None:
+    far = stop("far", optional=True, penalty_cents=500)
+    result = solve_line({"near": 1000, "far": 10_000}, [stop("near"), far], [van()])
+
+    assert result.served_stop_ids == ("near",)
+    assert [(u.stop_id, u.reason) for u in result.unserved] == [
+        ("far", UnservedReason.NOT_WORTH_IT)
+    ]
+    assert result.total_cost_cents == 200 + 500
+    assert result.status is PlanStatus.ALL_SERVED
+
+
+def test_an_optional_stop_is_served_when_its_penalty_is_higher() -> None:
+    far = stop("far", optional=True, penalty_cents=5000)
+    result = solve_line({"near": 1000, "far": 10_000}, [stop("near"), far], [van()])
+
+    assert sorted(result.served_stop_ids) == ["far", "near"]
+    assert result.total_cost_cents == 2000
+
+
+def test_a_stop_beyond_the_bike_range_goes_to_the_van() -> None:
+    bike = van("bike", max_distance_m=5000)
+    result = solve_line({"city": 40_000}, [stop("city")], [bike, van("van")])
+
+    assert [(route.vehicle_id, route.stop_ids) for route in result.routes] == [
+        ("van", ("city",))
+    ]
+
+
+def test_a_stop_beyond_every_vehicle_range_is_reported_too_far() -> None:
+    result = solve_line({"city": 40_000}, [stop("city")], [van("bike", max_distance_m=5000)])
+
+    assert [(u.stop_id, u.reason) for u in result.unserved] == [
+        ("city", UnservedReason.TOO_FAR)
+    ]
+
+
+def test_a_vehicle_reloads_at_the_depot_to_serve_more_than_its_capacity() -> None:
+    stops = [stop("a", 6), stop("b", 6), stop("c", 6)]
+    result = solve_line({"a": 1000, "b": 2000, "c": 3000}, stops,
+                        [van(capacity=10, max_trips=3, reload_s=600)])
+
+    route = result.routes[0]
+    assert sorted(route.stop_ids) == ["a", "b", "c"]
+    assert sum(visit.is_reload for visit in route.visits) == 2
+    assert all(visit.load_after[0] <= 10 for visit in route.visits)
+
+
+def test_mandatory_stops_the_fleet_cannot_fit_are_reported_not_raised() -> None:
+    stops = [stop("a", 6), stop("b", 6)]
+    result = solve_line({"a": 1000, "b": 2000}, stops, [van(capacity=10)])
+
+    assert len(result.served_stop_ids) == 1
+    assert [u.reason for u in result.unserved] == [UnservedReason.NO_ROOM]
+    assert result.status is PlanStatus.MANDATORY_UNSERVED
