@@ -94,8 +94,8 @@ def allocate_cycle(cycle_id: int, progress: Progress = _no_progress) -> week.Wee
 
 
 def _store(cycle: OrderCycle, plan: week.WeekPlan, fixed: dict[int, list[tuple[int, int]]]) -> None:
-    cycle = db.session.scalar(
-        select(OrderCycle).where(OrderCycle.id == cycle.id).with_for_update()
+    db.session.scalar(  # lock the cycle while its plan is replaced
+        select(OrderCycle.id).where(OrderCycle.id == cycle.id).with_for_update()
     )
     for model in (AllocationLine, Shortage, UnservedPoint):
         db.session.execute(delete(model).where(model.cycle_id == cycle.id))

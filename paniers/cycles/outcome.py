@@ -50,7 +50,7 @@ def contents(cycle_id: int) -> list[FormatContents]:
         .where(AllocationLine.cycle_id == cycle_id, AllocationLine.basket_format_id.is_not(None))
     ).all()
     for format_id, product_id, farm in rows:
-        sources[(format_id, product_id)].add(farm)
+        sources[(format_id or 0, product_id)].add(farm)
     served = baskets_served(cycle_id)
     return [
         FormatContents(
@@ -63,7 +63,7 @@ def contents(cycle_id: int) -> list[FormatContents]:
 
 
 def baskets_served(cycle_id: int) -> dict[int, int]:
-    ordered = dict(db.session.execute(
+    ordered: dict[int, int] = dict(db.session.execute(  # type: ignore[arg-type]
         select(OrderLine.basket_format_id, func.sum(OrderLine.quantity)).join(Order)
         .where(Order.cycle_id == cycle_id, Order.status != "cancelled",
                OrderLine.basket_format_id.is_not(None))

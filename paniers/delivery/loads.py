@@ -27,12 +27,12 @@ class PointLoad:
 
 def point_loads(cycle_id: int) -> dict[int, PointLoad]:
     """Weight and crates per point, counting what allocation served (shortages left out)."""
-    basket_weight = defaultdict(int)
+    basket_weight: dict[int, int] = defaultdict(int)
     for item in db.session.scalars(select(BasketItem).where(BasketItem.cycle_id == cycle_id)):
         basket_weight[item.basket_format_id] += item.weight_g
     shorts = {s.order_line_id: s for s in db.session.scalars(
         select(Shortage).where(Shortage.cycle_id == cycle_id))}
-    loose = defaultdict(int)
+    loose: dict[int, int] = defaultdict(int)
     # per point: weight, crates, orders, baskets
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for order in db.session.scalars(select(Order).where(

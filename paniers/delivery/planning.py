@@ -10,19 +10,21 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 import routing
+from paniers.accounts.models import Role, User
 from paniers.cycles.models import OrderCycle
 from paniers.cycles.states import PARIS, CycleStatus, TransitionError, check_move
 from paniers.delivery.loads import PointLoad, point_loads
 from paniers.delivery.models import Route, RouteStop, UnservedPoint, Vehicle
 from paniers.errors import NotFound, ServiceError
 from paniers.extensions import db
-from paniers.accounts.models import Role, User
 from paniers.points.models import Hub, PickupPoint
 
 DIMENSIONS = ("kg", "crates")
 SPEEDS_KMH = {"van": 35.0, "cargo_bike": 15.0}
 BASE_SERVICE_S = 300  # park, find the host, sign
 PER_CRATE_S = 20
+MAX_TRIPS = 3
+RELOAD_S = 20 * 60
 Progress = Callable[[int, str], None]
 
 
@@ -53,6 +55,8 @@ def build_problem(hub: Hub, vehicles: list[Vehicle], points: dict[int, PickupPoi
                                      _seconds(vehicle.shift_end_min)),
             max_distance_m=vehicle.max_km * 1000 if vehicle.max_km else None,
             cost_per_km_cents=vehicle.cost_per_km_cents, profile=vehicle.kind,
+            # A busy week outgrows one load: vans come back to the hub to reload.
+            max_trips=MAX_TRIPS, reload_s=RELOAD_S,
         )
         for vehicle in vehicles
     ]
