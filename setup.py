@@ -8,7 +8,7 @@ setup(
               "paniers.templates"],
     package_dir={"paniers.templates": "templates"},
     package_data={
-        "paniers.templates": ["*.html", "*/*.html", "*/*.txt"],
+        "paniers.templates": ["*.html", "*/*.html", "*/*.txt", "*/*/*.html", "*/*/*.txt"],
         "paniers": ["demo/data/*.csv", "static/*.css", "static/*.js", "static/vendor/*/*", "static/vendor/*/images/*", "migrations/*.mako",
                     "migrations/versions/*.py", "translations/*/LC_MESSAGES/*"],
         "canteens": ["data/*"],

@@ -105,6 +105,15 @@ def register_blueprints(app: Flask) -> None:
     from paniers.health import blueprint as health
 
     app.register_blueprint(health)
+    from paniers.payments.views import blueprint as payments
+
+    app.register_blueprint(payments)
+    from paniers.accounts.profile.views import blueprint as profile
+    from paniers.notifications.views import blueprint as notifications
+    from paniers.subscriptions.views import blueprint as subscriptions
+
+    for blueprint in (profile, subscriptions, notifications):
+        app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:

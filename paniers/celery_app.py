@@ -51,12 +51,20 @@ def celery_init_app(app: Flask) -> Celery:
             "task": "paniers.subscriptions.tasks.sweep_open_cycles",
             "schedule": crontab(minute="*/10"),
         },
+        "expire-payment-reservations": {  # online orders not paid in time
+            "task": "paniers.payments.tasks.expire_reservations",
+            "schedule": crontab(minute="*"),
+        },
+        "payments-sweep": {  # events and refunds whose hand-off to a worker was lost
+            "task": "paniers.payments.tasks.sweep",
+            "schedule": crontab(minute="*/5"),
+        },
     })
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(conf)
     celery_app.set_default()
     celery_app.autodiscover_tasks(["paniers.cycles", "paniers.delivery", "paniers.subscriptions",
-                                   "paniers.notifications", "canteens"],
+                                   "paniers.notifications", "canteens", "paniers.payments"],
                                   related_name="tasks", force=True)
     app.extensions["celery"] = celery_app
     return celery_app

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale, ngettext
+from flask_babel import format_date, format_datetime, format_time, get_locale, ngettext
 
 from paniers.money import from_base_amount
 from producers.units import Unit
@@ -44,9 +44,13 @@ def short_datetime(value: datetime | None) -> str:
     return format_datetime(value, "short") if value else ""
 
 
+def short_time(value: datetime | None) -> str:
+    return format_time(value, "short") if value else ""
+
+
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money, amount=amount, unit_label=unit_label,
-        long_date=long_date, short_datetime=short_datetime,
+        long_date=long_date, short_datetime=short_datetime, short_time=short_time,
     )
     app.jinja_env.globals["get_locale"] = get_locale

@@ -44,7 +44,7 @@ def _broker() -> str:
 def health() -> tuple[Response, int]:
     checks = {"database": _database(), "broker": _broker()}
     healthy = all(state == "ok" for state in checks.values())
-    body = {"status": "ok" if healthy else "unavailable", **checks}
+    body: dict[str, str | list[str]] = {"status": "ok" if healthy else "unavailable", **checks}
     if not healthy:
         body["failed"] = sorted(name for name, state in checks.items() if state != "ok")
     return jsonify(body), 200 if healthy else 503

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import socket
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,9 @@ from typing import Any
 import pytest
 
 REQUIRE_SERVICES = os.environ.get("PANIERS_REQUIRE_SERVICES") == "1"
+# Never the developer's instance folder: a task queued by a test must not reach the
+# worker of `make run` (its broker folder), nor a test touch its database or key.
+os.environ["PANIERS_INSTANCE_DIR"] = tempfile.mkdtemp(prefix="paniers-tests-")
 
 
 def need_service(name: str, host: str, port: int) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from canteens.models import Canteen, CanteenKind
+from canteens.services import seed_dish_catalogue
 from paniers.accounts.models import Role, User
 from paniers.delivery.models import Vehicle
 from paniers.demo.data import road_distance_m, rows, window_minutes
@@ -131,6 +132,7 @@ def seed_demo() -> None:
     seed_fleet(hub)
     seed_produce()
     db.session.flush()
+    seed_dish_catalogue()
     seed_accounts()
     db.session.commit()
 

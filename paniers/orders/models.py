@@ -17,6 +17,9 @@ class OrderStatus(StrEnum):
     CANCELLED = "cancelled"
     COLLECTED = "collected"
     UNCLAIMED = "unclaimed"
+    # Paid online, not confirmed yet: its stock is reserved, it is not live (not allocated,
+    # not handed out) until the payment provider confirms it.
+    AWAITING_PAYMENT = "awaiting"
 
 
 class OrderSource(StrEnum):

@@ -21,6 +21,8 @@ from paniers.cycles.states import accepts_orders
 from paniers.errors import Forbidden, NotFound, OutOfStock, ServiceError
 from paniers.extensions import db
 from paniers.orders.models import Order, OrderLine, OrderSource, OrderStatus
+from paniers.payments import refunds as payment_refunds
+from paniers.payments import services as payments
 from paniers.points.models import PickupPoint
 from paniers.types import utcnow
 from producers.models import Product
@@ -103,8 +105,10 @@ def place_order(
     *,
     now: datetime | None = None,
     source: OrderSource = OrderSource.ONE_OFF,
+    payment_method: str = "at_pickup",
 ) -> Order:
-    """One transaction: check the cycle, take the stock, write the order and its lines."""
+    """One transaction: check the cycle, take the stock, write the order and its lines,
+    and how it is paid (online, the order awaits its payment; solidarity share taken)."""
     now = now or utcnow()
     canteen_id = _check_buyer(user, point_id, cart, source)
     if cart.is_empty():
@@ -137,6 +141,7 @@ def place_order(
                 ))
         order.total_cents = sum(line.total_cents for line in order.lines)
         db.session.add(order)
+        payments.attach_payment(order, user, payment_method, now)
         db.session.commit()
     except ServiceError:
         db.session.rollback()
@@ -177,24 +182,33 @@ def cancel_order(user: User, order_id: int, now: datetime | None = None) -> Orde
     """Cancel before the cutoff: the stock goes back on sale."""
     now = now or utcnow()
     order = own_order(user, order_id)
+    payments.close_checkout(order)  # nobody may pay it at Stripe once it is cancelled
     try:
         _locked_open_cycle(order.cycle_id, now)
         cancelled = db.session.execute(
             update(Order)
-            .where(Order.id == order.id, Order.status == OrderStatus.PLACED)
+            .where(Order.id == order.id,
+                   Order.status.in_((OrderStatus.PLACED, OrderStatus.AWAITING_PAYMENT)))
             .values(status=OrderStatus.CANCELLED, cancelled_dt=now)
             .execution_options(synchronize_session=False)
         )
         if cancelled.rowcount != 1:  # type: ignore[attr-defined]
             raise ServiceError(_("Cette commande est déjà annulée."))
-        for line in sorted(order.lines, key=lambda ln: (ln.product_id is not None, ln.id)):
-            _give_back(order.cycle_id, line)
+        release_stock(order)
+        to_refund = payments.on_order_cancelled(order, now)
         db.session.commit()
     except ServiceError:
         db.session.rollback()
         raise
+    payment_refunds.dispatch(to_refund)
     db.session.refresh(order)
     return order
+
+
+def release_stock(order: Order) -> None:
+    """Put an order's baskets and produce back on sale (the caller changed its status)."""
+    for line in sorted(order.lines, key=lambda ln: (ln.product_id is not None, ln.id)):
+        _give_back(order.cycle_id, line)
 
 
 def _give_back(cycle_id: int, line: OrderLine) -> None:

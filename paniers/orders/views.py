@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -17,9 +17,13 @@ from paniers.cycles.states import CycleStatus
 from paniers.errors import ServiceError
 from paniers.extensions import db
 from paniers.money import to_base_amount
+from paniers.notifications.services import notify_order_confirmed
 from paniers.orders import services
 from paniers.orders.catalogue import catalogue, orderable_points
 from paniers.orders.forms import OrderForm
+from paniers.orders.models import OrderStatus
+from paniers.payments.services import payment_choice
+from paniers.payments.views import after_placing
 
 blueprint = Blueprint("orders", __name__)
 
@@ -67,14 +71,16 @@ def catalogue_page() -> str | Response:
                 baskets={int(e.form.format_id.data): e.form.count.data or 0 for e in form.baskets},
                 products=read_products(form.products, stocks),
             )
-            order = services.place_order(current_user, cycle.id, form.point.data, cart)
+            order = services.place_order(
+                current_user, cycle.id, form.point.data, cart,
+                payment_method=payment_choice(request.form.get("payment")))
         except ServiceError as error:
             db.session.rollback()
             flash(str(error), "error")
         else:
-            flash(_("Commande n° %(id)d enregistrée. Paiement au retrait.", id=order.id),
-                  "success")
-            return redirect(url_for("orders.mine"))
+            if order.status != OrderStatus.AWAITING_PAYMENT:  # online: once paid
+                notify_order_confirmed(order.id)
+            return redirect(after_placing(order))
     formats = {f.id: f for f in offer.formats}
     stocks_by_id = {s.product_id: s for s in offer.stocks}
     return render_template(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from paniers.extensions import db
+from paniers.types import UTCDateTime, utcnow
 
 
 class PointKind(StrEnum):
@@ -68,3 +70,29 @@ class PickupPoint(db.Model):  # type: ignore[name-defined,misc]
     def orderable(self) -> bool:
         """Households collect at relay points, shops and city points, not at canteens."""
         return self.active and self.kind != PointKind.CANTEEN
+
+
+class EveningOutcome(StrEnum):
+    """What became of the baskets nobody collected."""
+
+    CHARITY = "charity"  # given to a charity partner
+    KEPT = "kept"  # kept at the point until the next day
+    RETURNED = "returned"  # taken back to the hub
+    NONE = "none"  # everything was collected
+
+
+class PickupEvening(db.Model):  # type: ignore[name-defined,misc]
+    """A host's closure of the pickup evening at one point for one cycle."""
+
+    __tablename__ = "pickup_evenings"
+    __table_args__ = (UniqueConstraint("point_id", "cycle_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    point_id: Mapped[int] = mapped_column(ForeignKey("pickup_points.id"))
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("order_cycles.id"))
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    collected: Mapped[int] = mapped_column(Integer, default=0)
+    unclaimed: Mapped[int] = mapped_column(Integer, default=0)
+    outcome: Mapped[str] = mapped_column(String(10), default=EveningOutcome.NONE)
+    note: Mapped[str] = mapped_column(String(500), default="")

@@ -6,17 +6,20 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from paniers.accounts.models import Role, User
+from paniers.cycles.models import OrderCycle
+from paniers.cycles.states import CycleStatus
 from paniers.errors import Forbidden, NotFound, ServiceError
 from paniers.extensions import db
 from paniers.orders.models import Order, OrderLine, OrderStatus
-from paniers.points.models import PickupPoint
+from paniers.points.models import EveningOutcome, PickupEvening, PickupPoint
 from paniers.types import utcnow
 
-HANDED_OUT = (OrderStatus.PLACED, OrderStatus.COLLECTED)
+HANDED_OUT = (OrderStatus.PLACED, OrderStatus.COLLECTED, OrderStatus.UNCLAIMED)
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,11 @@ class PickupSheet:
 
     @property
     def remaining(self) -> int:
-        return len(self.orders) - self.collected
+        return sum(1 for order in self.orders if order.status == OrderStatus.PLACED)
+
+    @property
+    def unclaimed(self) -> int:
+        return sum(1 for order in self.orders if order.status == OrderStatus.UNCLAIMED)
 
 
 def hosted_point(user: User, point_id: int | None = None) -> PickupPoint:
@@ -80,3 +87,51 @@ def check_off(user: User, order_id: int, now: datetime | None = None) -> Order:
         raise ServiceError(_("Cette commande a déjà été remise."))
     db.session.refresh(order)
     return order
+
+
+def evening_of(point_id: int, cycle_id: int) -> PickupEvening | None:
+    return db.session.scalar(select(PickupEvening).where(
+        PickupEvening.point_id == point_id, PickupEvening.cycle_id == cycle_id))
+
+
+def close_evening(user: User, cycle_id: int, outcome: str, note: str = "",
+                  point_id: int | None = None, now: datetime | None = None) -> PickupEvening:
+    """After the window: orders not collected become unclaimed, their households are told,
+    and what happens to the baskets is recorded. Once per point and cycle."""
+    point = hosted_point(user, point_id)
+    cycle = db.session.get(OrderCycle, cycle_id)
+    if cycle is None:
+        raise NotFound(_("Ce cycle de commande n'existe pas."))
+    if cycle.status in (CycleStatus.DRAFT, CycleStatus.OPEN):
+        raise ServiceError(_("Les commandes de la semaine sont encore ouvertes : "
+                             "la soirée se clôt après la livraison."))
+    if outcome not in tuple(EveningOutcome):
+        raise ServiceError(_("Dites ce que deviennent les paniers non retirés."))
+    if evening_of(point.id, cycle_id) is not None:
+        raise ServiceError(_("La soirée de ce point est déjà close."))
+    evening = PickupEvening(point_id=point.id, cycle_id=cycle_id, closed_by_id=user.id,
+                            closed_dt=now or utcnow(), outcome=outcome, note=note.strip()[:500])
+    try:
+        db.session.add(evening)
+        db.session.flush()  # the unique (point, cycle): a second host closing at once fails here
+    except IntegrityError:
+        db.session.rollback()
+        raise ServiceError(_("La soirée de ce point est déjà close.")) from None
+    at_point = (Order.cycle_id == cycle_id, Order.point_id == point.id)
+    missed = list(db.session.scalars(select(Order.id).where(
+        *at_point, Order.status == OrderStatus.PLACED).with_for_update()))
+    if missed:
+        db.session.execute(
+            update(Order).where(Order.id.in_(missed), Order.status == OrderStatus.PLACED)
+            .values(status=OrderStatus.UNCLAIMED).execution_options(synchronize_session=False))
+    evening.unclaimed = len(missed)
+    evening.collected = db.session.scalar(select(func.count(Order.id)).where(
+        *at_point, Order.status == OrderStatus.COLLECTED)) or 0
+    if not missed:
+        evening.outcome = EveningOutcome.NONE
+    db.session.commit()
+    from paniers.notifications import services as notifications
+
+    for order_id in missed:
+        notifications.notify_missed_pickup(order_id)
+    return evening

@@ -11,7 +11,9 @@ from werkzeug.wrappers import Response
 from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
 from paniers.cycles.services import current_cycle
+from paniers.delivery.planning import expected_at
 from paniers.points import services
+from paniers.points.forms import CloseEveningForm
 
 blueprint = Blueprint("points", __name__, url_prefix="/relais")
 
@@ -24,8 +26,11 @@ def evening() -> str:
     sheet = services.pickup_sheet(current_user, cycle.id, point_id) if cycle else None
     query = (request.args.get("q") or "").strip().casefold()
     orders = [o for o in sheet.orders if query in o.user.name.casefold()] if sheet else []
+    evening = services.evening_of(sheet.point.id, cycle.id) if sheet and cycle else None
+    van = expected_at(cycle.id, sheet.point.id) if sheet and cycle else None
     return render_template("points/evening.html", cycle=cycle, sheet=sheet, orders=orders,
-                           query=query, action=FlaskForm())
+                           query=query, action=FlaskForm(), evening=evening,
+                           closing=CloseEveningForm(), van=van)
 
 
 @blueprint.route("/commandes/<int:order_id>/remise", methods=["POST"])
@@ -35,3 +40,28 @@ def check_off(order_id: int) -> Response:
         order = services.check_off(current_user, order_id)
         flash(_("Commande de %(name)s remise.", name=order.user.name), "success")
     return redirect(request.referrer or url_for("points.evening"))
+
+
+@blueprint.route("/soiree/cloture", methods=["POST"])
+@role_required(Role.RELAY_HOST, Role.COORDINATOR)
+def close_evening() -> Response:
+    form = CloseEveningForm()
+    cycle = current_cycle()
+    point_id = request.args.get("point", type=int)
+    if cycle is not None and form.validate_on_submit():
+        evening = services.close_evening(current_user, cycle.id, form.outcome.data or "",
+                                         form.note.data or "", point_id)
+        flash(_("Soirée close : %(n)d panier(s) non retiré(s), les foyers sont prévenus.",
+                n=evening.unclaimed), "success")
+    else:
+        flash(_("Dites ce que deviennent les paniers non retirés."), "error")
+    return redirect(url_for("points.evening", point=point_id))
+
+
+@blueprint.route("/liste-imprimable")
+@role_required(Role.RELAY_HOST, Role.COORDINATOR)
+def printable() -> str:
+    cycle = current_cycle()
+    point_id = request.args.get("point", type=int)
+    sheet = services.pickup_sheet(current_user, cycle.id, point_id) if cycle else None
+    return render_template("points/print.html", cycle=cycle, sheet=sheet)

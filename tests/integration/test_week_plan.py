@@ -169,3 +169,16 @@ def test_a_far_point_with_only_the_cargo_bike_is_reported_unserved(app):
     assert result.routes == ()
     unserved = db.session.scalars(select(UnservedPoint)).all()
     assert [(u.point.code, u.reason) for u in unserved] == [("city-dunkerque", "too_far")]
+
+
+def test_the_host_sees_when_the_van_comes_and_the_packing_list(app, browser):
+    cycle = closed_week()
+    allocating.allocate_cycle(cycle.id)
+    plan_cycle_routes(cycle.id, time_limit_s=1.0)
+    stop = next(s for r in db.session.scalars(select(Route)) for s in r.stops
+                if s.point.code == "relay-loos")
+    browser.login("hote@paniers.demo")
+    page = browser.get("/relais/").text
+    arrival = stop.arrives_dt.astimezone(PARIS).strftime("%H:%M")
+    assert f"Livraison prévue à {arrival}" in page
+    assert "Liste de colisage" in page

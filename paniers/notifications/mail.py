@@ -1,0 +1,31 @@
+"""Handing a finished message to SMTP, or to the outbox folder on the embedded default."""
+
+from __future__ import annotations
+
+import logging
+import re
+import smtplib
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def send(message: EmailMessage, key: str, config: Any) -> str:
+    """Send through ``MAIL_SERVER``; without one, write ``<key>.eml`` to the outbox folder.
+
+    Returns where the message went. Writing the same key twice replaces the file,
+    so a retried task leaves one message in the outbox.
+    """
+    server = config.get("MAIL_SERVER") or ""
+    if not server:
+        folder = Path(config["MAIL_OUTBOX_DIR"])
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / (re.sub(r"[^A-Za-z0-9_.-]", "-", key) + ".eml")
+        path.write_bytes(bytes(message))
+        return str(path.name)
+    with smtplib.SMTP(server, int(config.get("MAIL_PORT", 25)), timeout=10) as smtp:
+        smtp.send_message(message)
+    log.info("sent %s to %s via %s", key, message["To"], server)
+    return server

@@ -1,0 +1,257 @@
+"""Notifying households by email: what to send, to whom, once.
+
+Every message is first a row of ``outbound_messages`` with a unique key per
+(kind, order or cycle, user), then a Celery task sends it and marks it sent. A
+retried task, a second call or the sweep finds the row already sent and does
+nothing: nobody gets the same message twice.
+
+The ``notify_*`` functions are the public API for the other areas. Call them
+after your own commit: they commit the rows they add, then queue the sending.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from paniers.accounts.models import Role, User
+from paniers.background import BrokerUnavailable, enqueue
+from paniers.cycles.models import OrderCycle
+from paniers.cycles.states import PARIS, CycleStatus
+from paniers.extensions import db
+from paniers.notifications import mail
+from paniers.notifications.messages import compose
+from paniers.notifications.models import (
+    Kind,
+    MessageStatus,
+    NotificationPreference,
+    OutboundMessage,
+)
+from paniers.orders.models import Order, OrderStatus
+from paniers.types import utcnow
+
+log = logging.getLogger(__name__)
+SEND_TASK = "paniers.notifications.tasks.send_message"
+DELETED_DOMAIN = "@deleted.invalid"
+
+
+# -- what each household chooses ------------------------------------------------
+
+def preferences(user: User) -> dict[str, bool]:
+    """Every kind of message, and whether the user receives it (yes unless they said no)."""
+    chosen = dict(db.session.execute(
+        select(NotificationPreference.kind, NotificationPreference.enabled)
+        .where(NotificationPreference.user_id == user.id)).tuples().all())
+    return {kind: chosen.get(kind, True) for kind in Kind}
+
+
+def set_preferences(user: User, wanted: set[str]) -> None:
+    """Receive exactly the kinds in ``wanted``."""
+    rows = {p.kind: p for p in db.session.scalars(
+        select(NotificationPreference).where(NotificationPreference.user_id == user.id))}
+    for kind in Kind:
+        row = rows.get(kind) or NotificationPreference(user_id=user.id, kind=kind)
+        row.enabled = kind in wanted
+        db.session.add(row)
+    db.session.commit()
+
+
+def wants(user: User, kind: str) -> bool:
+    if user.email.endswith(DELETED_DOMAIN):
+        return False
+    enabled = db.session.scalar(select(NotificationPreference.enabled).where(
+        NotificationPreference.user_id == user.id, NotificationPreference.kind == kind))
+    return enabled is None or bool(enabled)
+
+
+# -- queueing -------------------------------------------------------------------
+
+def message_key(kind: str, user_id: int, *, order_id: int | None = None,
+                cycle_id: int | None = None, reference: str = "") -> str:
+    about = f"order:{order_id}" if order_id is not None else f"cycle:{cycle_id}"
+    return ":".join(part for part in (kind, about, f"user:{user_id}", reference) if part)
+
+
+def _insert_ignoring_duplicates(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(insert(OutboundMessage).values(rows)
+                       .on_conflict_do_nothing(index_elements=["key"]))
+
+
+def _queue(wanted: list[tuple[User, dict[str, Any]]], kind: str) -> list[int]:
+    """Add a pending message per (user, facts) unless its key exists; send the pending ones."""
+    now = utcnow()
+    rows, keys = [], []
+    for user, about in wanted:
+        if not wants(user, kind):
+            continue
+        reference = about.pop("reference", "")
+        key = message_key(kind, user.id, order_id=about.get("order_id"),
+                          cycle_id=about.get("cycle_id"), reference=reference)
+        keys.append(key)
+        rows.append({"key": key, "kind": kind, "user_id": user.id, "status": "pending",
+                     "recipient": "", "subject": "", "error": "", "created_dt": now,
+                     "order_id": None, "cycle_id": None, "amount_cents": None, **about})
+    _insert_ignoring_duplicates(rows)
+    db.session.commit()
+    if not keys:
+        return []
+    pending = list(db.session.scalars(select(OutboundMessage.id).where(
+        OutboundMessage.key.in_(keys), OutboundMessage.status == MessageStatus.PENDING)))
+    for message_id in pending:
+        _hand_to_workers(message_id)
+    return pending
+
+
+def _hand_to_workers(message_id: int) -> None:
+    try:
+        enqueue(SEND_TASK, message_id)
+    except BrokerUnavailable:  # the message stays pending: the sweep sends it later
+        log.warning("broker down: message %s will be sent by the sweep", message_id)
+
+
+def _order(order_id: int) -> Order | None:
+    order = db.session.get(Order, order_id)
+    if order is None or order.canteen_id is not None:
+        return None
+    return order
+
+
+def _about_order(kind: str, order_id: int, **extra: Any) -> list[int]:
+    order = _order(order_id)
+    if order is None:
+        return []
+    return _queue([(order.user, {"order_id": order.id, "cycle_id": order.cycle_id, **extra})],
+                  kind)
+
+
+def notify_order_confirmed(order_id: int) -> list[int]:
+    """The household's order is placed: its lines, point, window and the .ics slot."""
+    return _about_order(Kind.ORDER_CONFIRMATION, order_id)
+
+
+def notify_shortage(order_id: int) -> list[int]:
+    """Tell the household what is missing from its order and what is refunded.
+
+    For the allocation: call once the cycle's ``Shortage`` rows are committed; the
+    message lists the order's shortages as they are when it is sent.
+    """
+    return _about_order(Kind.SHORTAGE, order_id)
+
+
+def notify_refund(order_id: int, amount_cents: int, reference: str = "") -> list[int]:
+    """Tell the household a refund of ``amount_cents`` on its order.
+
+    For the payments: ``reference`` (a refund id) tells two refunds of one order apart.
+    """
+    return _about_order(Kind.REFUND, order_id, amount_cents=amount_cents,
+                        reference=f"ref:{reference}" if reference else "")
+
+
+def notify_missed_pickup(order_id: int) -> list[int]:
+    """The order was not collected: what became of it (the evening's closure)."""
+    return _about_order(Kind.MISSED_PICKUP, order_id)
+
+
+def notify_cycle_open(cycle_id: int) -> list[int]:
+    """Every household: this week's baskets, and its subscription order if it has one."""
+    households = db.session.scalars(select(User).where(
+        User.role == Role.HOUSEHOLD, User.email.not_like(f"%{DELETED_DOMAIN}")))
+    return _queue([(user, {"cycle_id": cycle_id}) for user in households], Kind.CYCLE_OPEN)
+
+
+def notify_subscription_skipped(subscription_id: int, cycle_id: int) -> list[int]:
+    """A subscription gave no order this week (stock or quota short): say so."""
+    from paniers.subscriptions.models import Subscription
+
+    subscription = db.session.get(Subscription, subscription_id)
+    if subscription is None:
+        return []
+    return _queue([(subscription.user, {"cycle_id": cycle_id})], Kind.SUBSCRIPTION_SKIPPED)
+
+
+def notify_pickup_reminders(cycle_id: int) -> list[int]:
+    """On pickup day: each order to collect, with the point's address, window and contents."""
+    orders = db.session.scalars(select(Order).where(
+        Order.cycle_id == cycle_id, Order.status == OrderStatus.PLACED,
+        Order.canteen_id.is_(None)).order_by(Order.id))
+    return _queue([(order.user, {"order_id": order.id, "cycle_id": cycle_id})
+                   for order in orders], Kind.PICKUP_REMINDER)
+
+
+DELIVERING = (CycleStatus.OPEN, CycleStatus.CLOSED, CycleStatus.ALLOCATED, CycleStatus.ROUTED,
+              CycleStatus.DELIVERED)
+
+
+def remind_today(today: date | None = None) -> list[int]:
+    """Reminders for every cycle delivering today (Paris time): run each morning by beat."""
+    today = today or utcnow().astimezone(PARIS).date()
+    cycle_ids = db.session.scalars(select(OrderCycle.id).where(
+        OrderCycle.delivery_date == today, OrderCycle.status.in_(DELIVERING))).all()
+    return [mid for cycle_id in cycle_ids for mid in notify_pickup_reminders(cycle_id)]
+
+
+# -- sending (in the worker) ------------------------------------------------------
+
+def send_message(message_id: int) -> str:
+    """Send one pending message and mark it sent; a message already sent stays as it is.
+
+    The row is locked while sending, so two workers given the same message send it once.
+    An SMTP error rolls back and propagates: the task retries, the row stays pending.
+    """
+    message = db.session.scalar(
+        select(OutboundMessage).where(OutboundMessage.id == message_id).with_for_update()
+        .execution_options(populate_existing=True))
+    if message is None or message.status != MessageStatus.PENDING:
+        db.session.rollback()
+        return "done" if message is not None else "missing"
+    user = db.session.get(User, message.user_id)
+    if user is None or user.email.endswith(DELETED_DOMAIN):
+        message.status, message.error = MessageStatus.FAILED, "account deleted"
+        db.session.commit()
+        return "dropped"
+    try:
+        email = compose(message, user)
+        mail.send(email, message.key, current_app.config)
+    except Exception:
+        db.session.rollback()
+        raise
+    message.status, message.sent_dt = MessageStatus.SENT, utcnow()
+    message.recipient, message.subject = user.email, str(email["Subject"])[:200]
+    db.session.commit()
+    return "sent"
+
+
+def resend_pending(now: datetime | None = None, older_than: timedelta = timedelta(minutes=5),
+                   within: timedelta = timedelta(days=2)) -> list[int]:
+    """Queue again the messages still pending (broker down when they were queued)."""
+    now = now or utcnow()
+    pending = list(db.session.scalars(select(OutboundMessage.id).where(
+        OutboundMessage.status == MessageStatus.PENDING,
+        OutboundMessage.created_dt <= now - older_than,
+        OutboundMessage.created_dt >= now - within)))
+    for message_id in pending:
+        _hand_to_workers(message_id)
+    return pending
+
+
+def recent_messages(limit: int = 100) -> list[OutboundMessage]:
+    return list(db.session.scalars(
+        select(OutboundMessage).order_by(OutboundMessage.id.desc()).limit(limit)))
+
+
+def forget_recipient(user: User) -> None:
+    """An account is deleted: its address leaves the log and nothing more is sent; no commit."""
+    db.session.execute(update(OutboundMessage).where(OutboundMessage.user_id == user.id)
+                       .values(recipient=""))
+    db.session.execute(update(OutboundMessage).where(
+        OutboundMessage.user_id == user.id, OutboundMessage.status == MessageStatus.PENDING)
+        .values(status=MessageStatus.FAILED, error="account deleted"))

@@ -1,0 +1,1 @@
+"""Payments: online through Stripe Checkout, at pickup, refunds, solidarity baskets."""

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from paniers.points.models import EveningOutcome
+
+
+class CloseEveningForm(FlaskForm):
+    outcome = SelectField(_l("Les paniers non retirés"), validators=[DataRequired()], choices=[
+        (EveningOutcome.CHARITY.value, _l("donnés à une association partenaire")),
+        (EveningOutcome.KEPT.value, _l("gardés au point jusqu'au lendemain")),
+        (EveningOutcome.RETURNED.value, _l("rapportés à la plateforme")),
+    ])
+    note = TextAreaField(_l("Remarque (facultatif)"), validators=[Length(max=500)])

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import FieldList, FormField, RadioField, SelectField, SelectMultipleField
+from wtforms.validators import DataRequired
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from paniers.orders.forms import ProductLineForm
+from paniers.subscriptions.models import Frequency
+
+
+class SubscriptionForm(FlaskForm):
+    format_code = RadioField(_l("Format du panier"), validators=[DataRequired()], choices=[
+        ("small", _l("Petit panier")), ("medium", _l("Panier moyen")),
+        ("large", _l("Grand panier")),
+    ])
+    frequency = RadioField(_l("Fréquence"), default=Frequency.WEEKLY.value,
+                           validators=[DataRequired()], choices=[
+        (Frequency.WEEKLY.value, _l("chaque semaine")),
+        (Frequency.FORTNIGHTLY.value, _l("une semaine sur deux")),
+    ])
+    point = SelectField(_l("Point de retrait"), coerce=int, validators=[DataRequired()])
+    extras = FieldList(FormField(ProductLineForm))
+
+
+class PauseForm(FlaskForm):
+    weeks = SelectMultipleField(_l("Semaines sans panier"), choices=[],
+                                widget=ListWidget(prefix_label=False),
+                                option_widget=CheckboxInput())

@@ -1,0 +1,128 @@
+"""The household's subscription: subscribe, change, pause weeks, stop."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from paniers.accounts.access import role_required
+from paniers.accounts.models import Role
+from paniers.errors import ServiceError
+from paniers.extensions import db
+from paniers.money import from_base_amount, to_base_amount
+from paniers.orders.catalogue import orderable_points
+from paniers.subscriptions import services
+from paniers.subscriptions.forms import PauseForm, SubscriptionForm
+from paniers.subscriptions.models import Subscription
+from producers.models import Product
+
+blueprint = Blueprint("subscriptions", __name__, url_prefix="/abonnement")
+
+
+def _products() -> list[Product]:
+    return list(db.session.scalars(select(Product).order_by(Product.category, Product.name)))
+
+
+def _form(subscription: Subscription | None) -> SubscriptionForm:
+    form = SubscriptionForm()
+    form.point.choices = [(p.id, f"{p.town} — {p.name}") for p in orderable_points()]
+    if not form.is_submitted():
+        quantities = {e.product_id: e for e in subscription.extras} if subscription else {}
+        form.point.data = subscription.point_id if subscription else current_user.point_id
+        if subscription:
+            form.format_code.data = subscription.format_code
+            form.frequency.data = subscription.frequency
+        for product in _products():
+            extra = quantities.get(product.id)
+            shown = from_base_amount(extra.quantity, product.unit) if extra else ""
+            form.extras.append_entry({"product_id": product.id, "quantity": str(shown)})
+    return form
+
+
+def _plan(form: SubscriptionForm) -> services.Plan:
+    products = {p.id: p for p in _products()}
+    extras: dict[int, int] = {}
+    for entry in form.extras:
+        text = (entry.form.quantity.data or "").strip()
+        product = products.get(int(entry.form.product_id.data or 0))
+        if not text or product is None:
+            continue
+        try:
+            quantity = to_base_amount(text, product.unit)
+        except ValueError:
+            raise ServiceError(_("%(product)s : quantité illisible « %(text)s ».",
+                                 product=product.name, text=text)) from None
+        if quantity:
+            extras[product.id] = quantity
+    return services.Plan(point_id=form.point.data or 0, format_code=form.format_code.data or "",
+                         frequency=form.frequency.data or "", extras=extras)
+
+
+def _pause_form(subscription: Subscription | None) -> PauseForm:
+    form = PauseForm()
+    weeks = services.coming_weeks()
+    form.weeks.choices = [(week.isoformat(), week.isoformat()) for week, _c in weeks]
+    if subscription and not form.is_submitted():
+        form.weeks.data = [p.week.isoformat() for p in subscription.pauses]
+    return form
+
+
+@blueprint.route("/", methods=["GET", "POST"])
+@role_required(Role.HOUSEHOLD)
+def page() -> str | Response:
+    subscription = services.active_subscription(current_user)
+    form = _form(subscription)
+    if form.validate_on_submit():
+        try:
+            plan = _plan(form)
+            if subscription is None:
+                services.subscribe(current_user, plan)
+                flash(_("Abonnement enregistré : votre premier panier sera commandé à "
+                        "l'ouverture du prochain cycle."), "success")
+            else:
+                services.change_subscription(current_user, subscription.id, plan)
+                flash(_("Abonnement modifié : les changements s'appliquent à partir du "
+                        "prochain cycle."), "success")
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            return redirect(url_for("subscriptions.page"))
+    products = {p.id: p for p in _products()}
+    return render_template(
+        "subscriptions/page.html", form=form, subscription=subscription,
+        extra_rows=[(e, products.get(int(e.form.product_id.data or 0))) for e in form.extras],
+        pauses=_pause_form(subscription), weeks=services.coming_weeks(),
+        runs=services.runs_of(subscription) if subscription else [], action=FlaskForm(),
+    )
+
+
+@blueprint.route("/pauses", methods=["POST"])
+@role_required(Role.HOUSEHOLD)
+def pauses() -> Response:
+    subscription = services.active_subscription(current_user)
+    form = _pause_form(subscription)
+    if subscription is not None and form.validate_on_submit():
+        weeks = [date.fromisoformat(value) for value in form.weeks.data or []]
+        services.set_pauses(current_user, subscription.id, weeks)
+        flash(_("Semaines de pause enregistrées."), "success")
+    else:
+        flash(_("Choisissez des semaines de la liste."), "error")
+    return redirect(url_for("subscriptions.page"))
+
+
+@blueprint.route("/arret", methods=["POST"])
+@role_required(Role.HOUSEHOLD)
+def stop() -> Response:
+    subscription = services.active_subscription(current_user)
+    if subscription is not None and FlaskForm().validate_on_submit():
+        services.stop_subscription(current_user, subscription.id)
+        flash(_("Abonnement arrêté. Les commandes déjà passées restent à retirer ou à "
+                "annuler dans Mes commandes."), "success")
+    return redirect(url_for("subscriptions.page"))

@@ -1,0 +1,276 @@
+"""Benchmark: households ordering through the real web forms, under gunicorn, on PostgreSQL.
+
+Run from the repository root (PostgreSQL on 127.0.0.1:5432 must be running):
+``.venv/bin/python tests/benchmarks/orders_load.py [--duration 20] [--buyers 16]
+[--web-workers N] [--database-url URL]``.
+
+It creates a schema of its own, migrates and seeds it, opens a cycle with ample supply
+and basket quotas, adds one household per buyer, and serves the application with
+``gunicorn -c gunicorn.conf.py paniers.wsgi:app`` on a free local port. Each buyer
+(a thread with its own HTTP session) logs in and loads the catalogue form with its CSRF
+token before the clock starts (password hashing is deliberately slow and not what is
+measured), then posts orders (a small basket and 500 g of potatoes) back to back for
+``--duration`` seconds. Afterwards the database is reconciled: units sold against
+declared and quotas, sold against the order lines, orders without lines. The last line
+is ``orders_per_s=X p95_ms=Y oversold=Z errors=E``; the schema is dropped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from sqlalchemy import create_engine, func, select, text  # noqa: E402
+
+from paniers import create_app  # noqa: E402
+from paniers.cycles.models import BasketFormat, ProductStock  # noqa: E402
+from paniers.demo.seed import seed_demo  # noqa: E402
+from paniers.extensions import db  # noqa: E402
+from paniers.migrate import upgrade  # noqa: E402
+from paniers.orders.models import Order, OrderLine  # noqa: E402
+from tests.integration.week import open_week  # noqa: E402
+from tests.support.households import add_households  # noqa: E402
+
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PASSWORD = "paniers-demo"
+
+
+@dataclass
+class Tally:
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def ok(self, latency_ms: float) -> None:
+        with self.lock:
+            self.latencies_ms.append(latency_ms)
+
+    def error(self, kind: str) -> None:
+        with self.lock:
+            self.errors[kind] = self.errors.get(kind, 0) + 1
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def prepare(admin_url: str, buyers: int) -> tuple[str, str, int]:
+    """A new schema, migrated, seeded, with an open cycle and ``buyers`` households."""
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    url = f"{admin_url}{'&' if '?' in admin_url else '?'}options=-csearch_path%3D{schema}"
+    upgrade(url)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        seed_demo()
+        open_week(quotas=(1_000_000, 0, 0), supply={"Pomme de terre": 5_000_000})
+        add_households(buyers, prefix="bench")
+        before = db.session.scalar(select(func.count(Order.id))) or 0
+        db.session.remove()
+        db.engine.dispose()
+    return schema, url, before
+
+
+def drop(admin_url: str, schema: str) -> None:
+    admin = create_engine(admin_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def serve(url: str, port: int, web_workers: int, folder: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DATABASE_URL": url, "HOST": "127.0.0.1", "PORT": str(port),
+           "WEB_CONCURRENCY": str(web_workers), "PANIERS_INSTANCE_DIR": str(folder),
+           "ACCESS_LOG": str(folder / "access.log")}
+    log = (folder / "gunicorn.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(REPO_ROOT / "gunicorn.conf.py"),
+         "paniers.wsgi:app"], cwd=REPO_ROOT, env=env, stdout=log, stderr=log,
+        start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
+                return server
+        except requests.RequestException:
+            pass
+        if server.poll() is not None:
+            break
+        time.sleep(0.2)
+    stop(server)
+    raise SystemExit(f"gunicorn did not start:\n{(folder / 'gunicorn.log').read_text()}")
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def csrf_token(page: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def order_form(page: str) -> dict[str, str]:
+    """The catalogue form filled in: one small basket and 500 g of potatoes."""
+    data = {"csrf_token": csrf_token(page)}
+    point = re.search(r'<select[^>]*name="point".*?<option[^>]*value="(\d+)"', page, re.S)
+    assert point, "no pickup point in the form"
+    data["point"] = point.group(1)
+    for i, fid in re.findall(r'name="baskets-(\d+)-format_id" type="hidden" value="(\d+)"', page):
+        data[f"baskets-{i}-format_id"] = fid
+        data[f"baskets-{i}-count"] = "1" if i == "0" else "0"
+    for i, pid in re.findall(r'name="products-(\d+)-product_id" type="hidden" value="(\d+)"',
+                             page):
+        data[f"products-{i}-product_id"] = pid
+        data[f"products-{i}-quantity"] = "0,5"
+    assert "baskets-0-count" in data and any(k.startswith("products-") for k in data)
+    return data
+
+
+def log_in(base: str, n: int) -> tuple[requests.Session, dict[str, str]]:
+    session = requests.Session()
+    login = session.get(f"{base}/connexion")
+    answer = session.post(f"{base}/connexion", data={
+        "csrf_token": csrf_token(login.text), "email": f"bench-{n}@paniers.demo",
+        "password": PASSWORD}, allow_redirects=False)
+    assert answer.status_code == 302, f"login refused for household {n}"
+    catalogue = session.get(f"{base}/catalogue")
+    return session, order_form(catalogue.text)
+
+
+def buy(base: str, session: requests.Session, form: dict[str, str], until: float,
+        tally: Tally) -> None:
+    while time.monotonic() < until:
+        start = time.perf_counter()
+        try:
+            answer = session.post(f"{base}/catalogue", data=form, allow_redirects=False,
+                                  timeout=30)
+        except requests.RequestException as error:
+            tally.error(type(error).__name__)
+            continue
+        elapsed_ms = (time.perf_counter() - start) * 1000
+        if answer.status_code == 302 and answer.headers["Location"].endswith("/mes-commandes"):
+            tally.ok(elapsed_ms)
+        else:
+            tally.error(f"HTTP {answer.status_code}")
+
+
+def reconcile(url: str) -> dict[str, int]:
+    """Units sold beyond what was declared, sold not matching the lines, orders without lines."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        oversold = mismatch = 0
+        for fmt in db.session.scalars(select(BasketFormat)):
+            lines = db.session.scalar(select(func.coalesce(func.sum(OrderLine.quantity), 0))
+                                      .where(OrderLine.basket_format_id == fmt.id))
+            oversold += max(0, fmt.sold - fmt.quota)
+            mismatch += abs(fmt.sold - lines)
+        for stock in db.session.scalars(select(ProductStock)):
+            lines = db.session.scalar(
+                select(func.coalesce(func.sum(OrderLine.quantity), 0)).join(Order)
+                .where(OrderLine.product_id == stock.product_id, Order.cycle_id == stock.cycle_id))
+            oversold += max(0, stock.sold - stock.declared)
+            mismatch += abs(stock.sold - lines)
+        orders = db.session.scalar(select(func.count(Order.id))) or 0
+        empty = db.session.scalar(
+            select(func.count(Order.id)).where(~Order.lines.any())) or 0
+        db.session.remove()
+        db.engine.dispose()
+    return {"oversold": oversold, "mismatch": mismatch, "orders": orders, "empty": empty}
+
+
+def percentile(values: list[float], pct: float) -> float:
+    if not values:
+        return float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[int(pct) - 1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds of ordering")
+    parser.add_argument("--buyers", type=int, default=16, help="concurrent households")
+    parser.add_argument("--web-workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--database-url", default=os.environ.get("PANIERS_BENCH_DATABASE_URL",
+                                                                  DEFAULT_URL))
+    args = parser.parse_args()
+
+    cores = os.cpu_count()
+    print(f"machine: {cores} cores, load average {os.getloadavg()[0]:.2f} before the run")
+    schema, url, orders_before = prepare(args.database_url, args.buyers)
+    try:
+        return run(args, url, orders_before)
+    finally:
+        drop(args.database_url, schema)
+
+
+def run(args: argparse.Namespace, url: str, orders_before: int) -> int:
+    cores = os.cpu_count()
+    folder = Path(tempfile.mkdtemp(prefix="paniers-bench-"))
+    port = free_port()
+    server = serve(url, port, args.web_workers, folder)
+    base = f"http://127.0.0.1:{port}"
+    tally = Tally()
+    try:
+        buyers = [log_in(base, n) for n in range(args.buyers)]
+        print(f"{args.buyers} buyers logged in; gunicorn with {args.web_workers} sync workers")
+        until = time.monotonic() + args.duration
+        started = time.monotonic()
+        threads = [threading.Thread(target=buy, args=(base, session, form, until, tally))
+                   for session, form in buyers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - started
+        load = os.getloadavg()[0]
+    finally:
+        stop(server)
+    figures = reconcile(url)
+
+    placed = len(tally.latencies_ms)
+    errors = sum(tally.errors.values())
+    # The reconciliation counts as errors too: an order seen by a buyer but not stored,
+    # stock that does not match its lines, an order without lines.
+    stored = figures["orders"] - orders_before
+    errors += abs(stored - placed) + figures["mismatch"] + figures["empty"]
+    rate = placed / elapsed
+    p50, p95 = percentile(tally.latencies_ms, 50), percentile(tally.latencies_ms, 95)
+    print(f"orders placed: {placed} in {elapsed:.1f} s by {args.buyers} buyers "
+          f"({stored} stored)")
+    slowest = max(tally.latencies_ms, default=0.0)
+    print(f"latency: p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {slowest:.1f} ms")
+    print(f"errors: {tally.errors or 'none'}; reconciliation: {figures}")
+    print(f"machine: {cores} cores, load average {load:.2f} at the end of the run")
+    print(f"orders_per_s={rate:.1f} p95_ms={p95:.1f} oversold={figures['oversold']} "
+          f"errors={errors}")
+    return 0 if figures["oversold"] == 0 and errors == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,188 @@
+"""No oversell, no half-written order, no deadlock: buyers in parallel processes on PostgreSQL.
+
+Each process builds its own application on the same schema, as gunicorn workers do,
+and runs a few buyers in threads, each with its own database connection. They all
+start together and race for the last units.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from paniers import create_app
+from paniers.cycles.models import BasketFormat, ProductStock
+from paniers.extensions import db
+from paniers.orders import services as orders
+from paniers.orders.catalogue import orderable_points
+from paniers.orders.models import Order, OrderLine
+from tests.integration.week import open_week, product, user
+from tests.support.households import add_households
+from tests.support.services import postgres_schema
+
+PROCESSES = 8
+THREADS = 5  # 40 connections at once, well under PostgreSQL's 100
+
+# A cart: (format code or product name, quantity) in the order the buyer filled the form.
+Cart = list[tuple[str, int]]
+
+
+@pytest.fixture()
+def pg_app(tmp_path) -> Iterator[Any]:
+    for url in postgres_schema():
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+
+
+def buy(url: str, jobs: list[tuple[int, int, Cart]], cycle_id: int, point_id: int,
+        ready: Any, go: Any, outcomes: Any) -> None:
+    """One process: its own application, ``THREADS`` buyers each on its own connection."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True,
+                      "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": THREADS, "max_overflow": 0}})
+
+    def buyer(share: list[tuple[int, int, Cart]]) -> None:
+        for job, user_id, cart in share:
+            with app.app_context():
+                formats = {f.code: f.id for f in db.session.scalars(
+                    select(BasketFormat).where(BasketFormat.cycle_id == cycle_id))}
+                db.session.commit()
+                go.wait()
+                outcomes.put((job, *place(user_id, cycle_id, point_id, cart, formats)))
+                db.session.remove()
+
+    threads = [threading.Thread(target=buyer, args=(jobs[i::THREADS],)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    ready.put(True)
+    for thread in threads:
+        thread.join()
+
+
+def place(user_id: int, cycle_id: int, point_id: int, cart: Cart,
+          formats: dict[str, int]) -> tuple[str, str]:
+    from paniers.accounts.models import User
+    from paniers.errors import OutOfStock
+
+    baskets: dict[int, int] = {}
+    products: dict[int, int] = {}
+    for name, quantity in cart:  # the buyer's order of lines, kept in the dicts
+        if name in formats:
+            baskets[formats[name]] = quantity
+        else:
+            products[product(name).id] = quantity
+    try:
+        order = orders.place_order(db.session.get(User, user_id), cycle_id, point_id,
+                                   orders.Cart(baskets=baskets, products=products))
+    except OutOfStock as refusal:
+        return "out of stock", str(refusal)
+    except Exception as error:  # a deadlock or anything else: the test reports it
+        return "error", f"{type(error).__name__}: {error}"
+    return "ordered", str(order.id)
+
+
+def race(url: str, cycle_id: int, carts: list[tuple[int, Cart]]) -> list[tuple[int, str, str]]:
+    """Every (user id, cart) placed at once from ``PROCESSES`` processes; outcome per cart."""
+    # Fork is quick (the children inherit the imports); each child still builds its own
+    # application and engine. Close our connections first so that no socket is shared.
+    db.session.remove()
+    db.engine.dispose()
+    context = multiprocessing.get_context("fork")
+    ready, go, outcomes = context.Queue(), context.Event(), context.Queue()
+    jobs = [(n, user_id, cart) for n, (user_id, cart) in enumerate(carts)]
+    point_id = orderable_points()[0].id
+    processes = [context.Process(target=buy, args=(url, jobs[i::PROCESSES], cycle_id, point_id,
+                                                   ready, go, outcomes))
+                 for i in range(PROCESSES)]
+    for process in processes:
+        process.start()
+    for _ in processes:
+        ready.get(timeout=120)
+    go.set()
+    results = sorted(outcomes.get(timeout=120) for _ in jobs)
+    for process in processes:
+        process.join(timeout=60)
+        assert process.exitcode == 0
+    return results
+
+
+def sold(cycle_id: int) -> dict[str, tuple[int, int]]:
+    """(sold, limit) of every basket format and product of the cycle, by name."""
+    db.session.expire_all()
+    figures = {f.code: (f.sold, f.quota) for f in db.session.scalars(
+        select(BasketFormat).where(BasketFormat.cycle_id == cycle_id))}
+    for stock in db.session.scalars(select(ProductStock).where(ProductStock.cycle_id == cycle_id,
+                                                               ProductStock.declared > 0)):
+        figures[stock.product.name] = (stock.sold, stock.declared)
+    return figures
+
+
+def ordered_lines(cycle_id: int) -> dict[str, int]:
+    """Quantities in the cycle's order lines, by format code or product name."""
+    totals: Counter[str] = Counter()
+    for line in db.session.scalars(
+        select(OrderLine).join(Order).where(Order.cycle_id == cycle_id)
+    ):
+        name = line.basket_format.code if line.basket_format_id else line.product.name
+        totals[name] += line.quantity
+    return dict(totals)
+
+
+def orders_without_lines(cycle_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(Order.id)).where(Order.cycle_id == cycle_id, ~Order.lines.any())
+    )
+
+
+def test_200_buyers_racing_for_the_last_50_baskets_buy_exactly_50(pg_app):
+    cycle = open_week(quotas=(60, 0, 0))
+    early = orders.Cart(baskets={cycle.formats[0].id: 10}, products={})
+    orders.place_order(user("foyer@paniers.demo"), cycle.id, orderable_points()[0].id, early)
+    buyers = add_households(200)
+
+    results = race(db.engine.url.render_as_string(hide_password=False), cycle.id,
+                   [(user_id, [("small", 1)]) for user_id in buyers])
+
+    answers = Counter(kind for _job, kind, _detail in results)
+    assert answers == {"ordered": 50, "out of stock": 150}, results
+    assert {detail for _job, kind, detail in results if kind == "out of stock"} == {
+        "Plus assez de paniers disponibles pour ce format."}
+    assert sold(cycle.id)["small"] == (60, 60)
+    assert ordered_lines(cycle.id) == {"small": 60}
+    assert orders_without_lines(cycle.id) == 0
+
+
+def test_baskets_and_produce_ordered_in_any_order_never_oversell_nor_deadlock(pg_app):
+    cycle = open_week(quotas=(20, 0, 15), supply={"Pomme de terre": 40_000, "Oeufs": 30})
+    carts: list[Cart] = [
+        [("small", 1), ("Oeufs", 1), ("Pomme de terre", 1000)],
+        [("Pomme de terre", 2000), ("Oeufs", 1), ("large", 1), ("small", 1)],
+        [("Oeufs", 2), ("large", 1)],
+        [("large", 1), ("Pomme de terre", 1500), ("small", 2)],
+    ]
+    buyers = add_households(160)
+
+    results = race(db.engine.url.render_as_string(hide_password=False), cycle.id,
+                   [(user_id, carts[n % len(carts)]) for n, user_id in enumerate(buyers)])
+
+    answers = Counter(kind for _job, kind, _detail in results)
+    assert set(answers) == {"ordered", "out of stock"}, results  # no deadlock, no other error
+    figures = sold(cycle.id)
+    assert all(sold_ <= limit for sold_, limit in figures.values()), figures
+    assert ordered_lines(cycle.id) == {name: s for name, (s, _l) in figures.items() if s}
+    assert orders_without_lines(cycle.id) == 0
+    db.session.expire_all()
+    for job, kind, detail in results:
+        if kind == "ordered":  # each order holds its whole cart, nothing more, nothing less
+            order = db.session.get(Order, int(detail))
+            wanted = sorted((name, q) for name, q in carts[job % len(carts)])
+            assert sorted((ln.basket_format.code if ln.basket_format_id else ln.product.name,
+                           ln.quantity) for ln in order.lines) == wanted

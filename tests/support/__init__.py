@@ -1,0 +1,1 @@
+"""Helpers for the integration tests that run real servers and worker processes."""
