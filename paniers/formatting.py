@@ -44,6 +44,24 @@ def short_datetime(value: datetime | None) -> str:
     return format_datetime(value, "short") if value else ""
 
 
+def decimal(value: float, digits: int = 1) -> str:
+    """``12.5`` -> ``12,5`` in French, ``12.5`` in English."""
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(value, format=pattern, locale=str(get_locale()))
+
+
+def kilograms(grams: int, digits: int = 1) -> str:
+    return f"{decimal(grams / 1000, digits)} kg"
+
+
+def kilometres(metres: int) -> str:
+    return f"{decimal(metres / 1000, 1)} km"
+
+
+def crates(count: int) -> str:
+    return ngettext("%(num)d caisse", "%(num)d caisses", count)
+
+
 def short_time(value: datetime | None) -> str:
     return format_time(value, "short") if value else ""
 
@@ -52,5 +70,6 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money, amount=amount, unit_label=unit_label,
         long_date=long_date, short_datetime=short_datetime, short_time=short_time,
+        decimal=decimal, kg=kilograms, km=kilometres, crates=crates,
     )
     app.jinja_env.globals["get_locale"] = get_locale

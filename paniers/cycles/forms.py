@@ -12,9 +12,9 @@ class CycleForm(FlaskForm):
         _l("Date limite de commande (heure de Paris)"), format="%Y-%m-%dT%H:%M",
         validators=[DataRequired()],
     )
-    quota_small = IntegerField(_l("Paniers petits (12 €)"), default=60,
+    quota_small = IntegerField(_l("Quota de petits paniers"), default=60,
                                validators=[NumberRange(min=0, max=2000)])
-    quota_medium = IntegerField(_l("Paniers moyens (18 €)"), default=80,
+    quota_medium = IntegerField(_l("Quota de paniers moyens"), default=80,
                                 validators=[NumberRange(min=0, max=2000)])
-    quota_large = IntegerField(_l("Paniers grands (24 €)"), default=40,
+    quota_large = IntegerField(_l("Quota de grands paniers"), default=40,
                                validators=[NumberRange(min=0, max=2000)])

@@ -161,9 +161,9 @@ def test_host_checks_pickups_off_at_their_point_only(browser, other_browser):
 
     page = browser.get("/relais/").text
     assert "Famille Lefebvre" in page and "Famille Lens" not in page
-    assert "0 remises" in page and "1 restantes" in page
+    assert "0 remise" in page and "1 restante" in page
     page = browser.post(f"/relais/commandes/{here.id}/remise", form_page="/relais/").text
-    assert "remise" in page and "1 remises" in page and "0 restantes" in page
+    assert "1 remise" in page and "0 restante" in page
 
     refused = browser.post(f"/relais/commandes/{elsewhere.id}/remise", form_page="/relais/")
     assert "Vous ne voyez que les commandes de votre point relais" in refused.text

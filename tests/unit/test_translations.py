@@ -202,7 +202,8 @@ def test_the_application_speaks_english_with_the_compiled_catalogue(compiled):
         with force_locale("en"):
             assert flask_gettext("Point de retrait") == "Pickup point"
             assert unit_label("dozen", 2) == "dozen"
-            assert render_template_string('{{ _("%(n)d caisses", n=3) }}') == "3 crates"
+            assert render_template_string("{{ 3|crates }}, {{ 1|crates }}") == "3 crates, 1 crate"
         with force_locale("fr"):
             assert flask_gettext("Point de retrait") == "Point de retrait"
             assert unit_label("bunch", 2) == "bottes"
+            assert render_template_string("{{ 1|crates }}, {{ 12.5|decimal }}") == "1 caisse, 12,5"
