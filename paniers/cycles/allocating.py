@@ -22,6 +22,9 @@ from paniers.errors import NotFound, ServiceError
 from paniers.extensions import db
 from paniers.orders.models import Order, OrderLine, OrderStatus
 from producers.models import Product, SupplyOffer
+from paniers.background import enqueue
+from paniers.notifications.services import notify_shortage
+from paniers.types import utcnow
 from producers.units import weight_g
 
 Progress = Callable[[int, str], None]
@@ -84,6 +87,8 @@ def allocate_cycle(cycle_id: int, progress: Progress = _no_progress) -> week.Wee
         check_move(cycle.status, CycleStatus.ALLOCATED)
     except TransitionError as error:
         raise ServiceError(_("Le cycle doit être clos avant la répartition.")) from error
+    if cycle.published_dt is not None:
+        raise ServiceError(_("La répartition est publiée : elle ne peut plus être relancée."))
     progress(10, "reading the week")
     products, offers, formats, demand, fixed = week_input(cycle)
     progress(30, "composing baskets and allocating supply")
@@ -125,6 +130,33 @@ def _store(cycle: OrderCycle, plan: week.WeekPlan, fixed: dict[int, list[tuple[i
     db.session.commit()
 
 
+def publish_allocation(cycle_id: int) -> list[int]:
+    """Publish the plan: households see their baskets; shortages are refunded and told.
+
+    Returns the orders with a shortage. Publishing twice does nothing more: the refunds
+    and the messages are keyed by order, and the refund task is idempotent.
+    """
+    cycle = db.session.scalar(
+        select(OrderCycle).where(OrderCycle.id == cycle_id).with_for_update()
+    )
+    if cycle is None:
+        raise NotFound(_("Ce cycle de commande n'existe pas."))
+    if cycle.status not in (CycleStatus.ALLOCATED, CycleStatus.ROUTED):
+        raise ServiceError(_("Lancez la répartition avant de la publier."))
+    if cycle.published_dt is None:
+        cycle.published_dt = utcnow()
+    db.session.commit()
+    short_orders = sorted({
+        order_id for (order_id,) in db.session.execute(
+            select(OrderLine.order_id).join(Shortage, Shortage.order_line_id == OrderLine.id)
+            .where(Shortage.cycle_id == cycle_id))
+    })
+    enqueue("paniers.payments.tasks.refund_cycle_shortages", cycle_id)
+    for order_id in short_orders:
+        notify_shortage(order_id)
+    return short_orders
+
+
 def set_composition(cycle_id: int, format_id: int, items: list[tuple[int, int]]) -> None:
     """The coordinator sets a format's contents by hand; the next allocation keeps them."""
     fmt = db.session.get(BasketFormat, format_id)
@@ -133,6 +165,8 @@ def set_composition(cycle_id: int, format_id: int, items: list[tuple[int, int]])
         raise NotFound(_("Ce format de panier n'existe pas."))
     if cycle.status not in (CycleStatus.CLOSED, CycleStatus.ALLOCATED, CycleStatus.ROUTED):
         raise ServiceError(_("Les paniers se composent une fois le cycle clos."))
+    if cycle.published_dt is not None:
+        raise ServiceError(_("La répartition est publiée : elle ne peut plus être relancée."))
     if any(quantity < 0 for _p, quantity in items):
         raise ServiceError(_("Les quantités ne peuvent pas être négatives."))
     products = {p.id: p for p in db.session.scalars(select(Product))}

@@ -22,6 +22,8 @@ class OrderCycle(db.Model):  # type: ignore[name-defined,misc]
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     opened_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Once published, households see their baskets and shortages and are refunded.
+    published_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     formats: Mapped[list[BasketFormat]] = relationship(
         back_populates="cycle", order_by="BasketFormat.price_cents"

@@ -142,12 +142,13 @@ def what_households_see(
     orders: list[Order],
 ) -> tuple[dict[int, list[BasketItem]], dict[int, Shortage]]:
     """Basket contents per format and shortages per order line, for a household's orders."""
-    cycle_ids = {order.cycle_id for order in orders}
+    cycle_ids = {order.cycle_id for order in orders if order.cycle.published_dt is not None}
     line_ids = [line.id for order in orders for line in order.lines]
     items: dict[int, list[BasketItem]] = defaultdict(list)
     for item in db.session.scalars(select(BasketItem).where(BasketItem.cycle_id.in_(cycle_ids))
                                    .order_by(BasketItem.weight_g.desc())):
         items[item.basket_format_id].append(item)
     shorts = {s.order_line_id: s for s in db.session.scalars(
-        select(Shortage).where(Shortage.order_line_id.in_(line_ids)))}
+        select(Shortage).where(Shortage.order_line_id.in_(line_ids),
+                               Shortage.cycle_id.in_(cycle_ids)))}
     return dict(items), shorts

@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
@@ -63,6 +64,18 @@ def run_allocation(cycle_id: int) -> BaseResponse:
         services.get_cycle(cycle_id)
         jobs.start_job(cycle_id, "allocation", ALLOCATE)
         flash(_("Répartition lancée : la page se met à jour toute seule."), "success")
+    return redirect(url_for("planning.allocation", cycle_id=cycle_id))
+
+
+@blueprint.route("/publier", methods=["POST"])
+@coordinator_only
+def publish(cycle_id: int) -> BaseResponse:
+    if FlaskForm().validate_on_submit():
+        short = allocating.publish_allocation(cycle_id)
+        flash(ngettext(
+            "Répartition publiée : %(num)d foyer prévenu d'un manquant et remboursé.",
+            "Répartition publiée : %(num)d foyers prévenus d'un manquant et remboursés.",
+            len(short)), "success")
     return redirect(url_for("planning.allocation", cycle_id=cycle_id))
 
 

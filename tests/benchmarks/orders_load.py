@@ -111,15 +111,17 @@ def serve(url: str, port: int, web_workers: int, folder: Path) -> subprocess.Pop
          "paniers.wsgi:app"], cwd=REPO_ROOT, env=env, stdout=log, stderr=log,
         start_new_session=True)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
-                return server
-        except requests.RequestException:
-            pass
-        if server.poll() is not None:
-            break
-        time.sleep(0.2)
+    try:
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
+                    return server
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+    except BaseException:  # interrupted while waiting: never leave a server behind
+        stop(server)
+        raise
     stop(server)
     raise SystemExit(f"gunicorn did not start:\n{(folder / 'gunicorn.log').read_text()}")
 

@@ -16,6 +16,7 @@ from paniers.notifications.models import Kind, MessageStatus, OutboundMessage
 from paniers.orders import services as orders
 from paniers.orders.models import Order, OrderSource
 from paniers.subscriptions import services as subscriptions
+from paniers.types import utcnow
 from tests.integration.test_household import order_form
 from tests.integration.week import basket, open_week, product, user
 from tests.support.smtp import mailing_app
@@ -130,6 +131,7 @@ def test_shortage_and_refund_notices_for_the_allocation_and_the_payments(app):
     line = order.lines[0]
     db.session.add(Shortage(cycle_id=cycle.id, order_line_id=line.id, ordered=3, served=1,
                             refund_cents=960, reason="supply"))
+    cycle.published_dt = utcnow()  # the coordinator published the allocation
     db.session.commit()
     notifications.notify_shortage(order.id)
     shortage = app.inbox.wait_for(HOUSEHOLD, "Il manque")[-1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from sqlalchemy import select
 
 from paniers.cycles import allocating
@@ -13,6 +14,7 @@ from paniers.cycles.results import AllocationLine, Shortage
 from paniers.cycles.states import PARIS
 from paniers.delivery.models import Route, UnservedPoint, Vehicle
 from paniers.delivery.planning import plan_cycle_routes
+from paniers.errors import ServiceError
 from paniers.extensions import db
 from paniers.orders import services as orders
 from paniers.points.models import PickupPoint
@@ -99,6 +101,10 @@ def test_a_short_product_goes_to_the_canteen_first_and_is_refunded_to_the_househ
         (line_order.id, 5_000, 3_000)]
     assert shortages[0].refund_cents == 2 * product("Carotte").reference_price_cents
 
+    assert allocating.publish_allocation(cycle.id) == [line_order.id]
+    with pytest.raises(ServiceError, match="publiée"):
+        allocating.allocate_cycle(cycle.id)  # the money has moved: the plan is final
+
 
 def test_every_role_sees_its_part_of_the_plan(app, browser):
     cycle = closed_week()
@@ -114,6 +120,12 @@ def test_every_role_sees_its_part_of_the_plan(app, browser):
     assert rows[1][1] == "Famille Lefebvre" and rows[1][2] == "2 medium"
     assert "Pomme" in rows[1][3]
 
+    browser.login("foyer@paniers.demo")
+    assert "Dans le panier :" not in browser.get("/mes-commandes").text  # not yet published
+    browser.login("coordination@paniers.demo")
+    show = f"/coordination/cycles/{cycle.id}/repartition"
+    assert "Répartition publiée" in browser.post(
+        f"/coordination/cycles/{cycle.id}/publier", form_page=show).text
     browser.login("foyer@paniers.demo")
     page = browser.get("/mes-commandes").text
     assert "Dans le panier :" in page
