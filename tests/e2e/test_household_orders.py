@@ -58,7 +58,7 @@ def test_household_orders_a_medium_basket_from_a_phone(open_shop: str, phone: An
     medium = page.locator(".card").filter(
         has=page.get_by_role("heading", name="Panier moyen", exact=True))
     medium.get_by_label("Nombre").fill("1")
-    page.get_by_label("Point de retrait").select_option(label=POINT)
+    page.get_by_label("Point de retrait").select_option(label=f"{POINT} (16:30–19:00)")
     assert_fits_the_phone(page)
     page.screenshot(path=str(artifacts / "household-catalogue.png"), full_page=True)
     page.get_by_role("main").get_by_role("button", name="Commander", exact=True).click()
@@ -74,6 +74,13 @@ def test_household_orders_a_medium_basket_from_a_phone(open_shop: str, phone: An
     expect(order).to_contain_text("à retirer")
     assert_fits_the_phone(page)
 
-    # The English step (the language switch in the header, then an English label)
-    # is left out: there is no compiled English catalogue to check against yet.
     page.screenshot(path=str(artifacts / "household-order.png"), full_page=True)
+
+    # The household reads English: the switch in the header, kept on its account.
+    page.get_by_role("banner").get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My orders")
+    expect(page.locator("section.card").filter(has_text="Medium basket")).to_contain_text(
+        "1 × Medium basket")
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My orders")
