@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from paniers.extensions import db
+from paniers.orders.models import Order, OrderStatus
 from paniers.payments import gateway, refunds, services
 from paniers.payments.models import Payment, PaymentStatus, ProviderEvent
 from paniers.types import utcnow
@@ -78,6 +79,8 @@ def process(row_id: int, now: datetime | None = None) -> str:
     row.processed_dt, row.outcome = now, outcome
     db.session.commit()
     refunds.dispatch(pending)
+    if row.type in SESSION_EVENTS:
+        _confirm_to_household(obj)
     log.info("event %s (%s): %s", row.event_id, row.type, outcome)
     return outcome
 
@@ -93,6 +96,18 @@ def _apply(kind: str, obj: dict[str, Any], now: datetime) -> tuple[str, list[int
     if kind == "charge.refunded":
         return _charge_refunded(obj), []
     return "ignored", []
+
+
+def _confirm_to_household(session: dict[str, Any]) -> None:
+    """The order confirmation goes out once the payment is in (the message is keyed by
+    order: a replayed event sends nothing more)."""
+    from paniers.notifications.services import notify_order_confirmed
+
+    payment = _payment_for(session, None)
+    if payment is not None and payment.paid_dt is not None:
+        order = db.session.get(Order, payment.order_id)
+        if order is not None and order.status == OrderStatus.PLACED:
+            notify_order_confirmed(order.id)
 
 
 def _payment_for(obj: dict[str, Any], intent_id: str | None) -> Payment | None:

@@ -89,8 +89,12 @@ def execute(refund_id: int) -> str:
         refund.status, refund.error = RefundStatus.FAILED, result.status
         db.session.commit()
         return "failed"
+    order_id, amount_cents = payment.order_id, refund.amount_cents
     _mark_succeeded(refund.id, result.id, refund.amount_cents, payment.id)
     db.session.commit()
+    from paniers.notifications.services import notify_refund
+
+    notify_refund(order_id, amount_cents, reference=str(refund_id))
     return "succeeded"
 
 

@@ -12,6 +12,7 @@ import stripe
 from sqlalchemy import func, select
 
 from paniers.extensions import db
+from paniers.notifications.models import Kind, OutboundMessage
 from paniers.orders.models import Order, OrderStatus
 from paniers.payments import services
 from paniers.payments.models import PaymentStatus, ProviderEvent
@@ -76,6 +77,10 @@ def test_a_paid_order_is_confirmed_by_the_webhook_not_by_the_return_page(
     assert session_of(payment, stripe_emulator).amount_total == 2400
     assert "Paiement reçu" in back_from_stripe(household, location)
     assert stripe_emulator.idempotency_hits()[services.checkout_key(payment)] == 1
+    # The confirmation goes to the household once the money is in, and once only.
+    confirmations = db.session.scalars(select(OutboundMessage).where(
+        OutboundMessage.kind == Kind.ORDER_CONFIRMATION)).all()
+    assert [m.order_id for m in confirmations] == [payment.order_id]
 
 
 def test_a_declined_card_leaves_the_order_waiting_and_says_why(household, stripe_emulator):  # noqa: F811
@@ -250,6 +255,9 @@ def test_cancelling_a_paid_order_before_the_cutoff_refunds_it_in_full(
     assert payment.refunded_cents == payment.charged_cents > 0 and payment.paid_cents == 0
     assert payment.refunds[0].status == "succeeded" and payment.refunds[0].stripe_refund_id
     assert "remboursé sur la carte" in household.get("/mes-commandes").text
+    notices = db.session.scalars(select(OutboundMessage).where(
+        OutboundMessage.kind == Kind.REFUND)).all()
+    assert [m.order_id for m in notices] == [payment.order_id]  # told once, with the amount
 
 
 def test_cancelling_an_order_not_paid_yet_closes_its_checkout(household, stripe_emulator):  # noqa: F811
