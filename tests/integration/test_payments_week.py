@@ -112,7 +112,7 @@ def test_the_host_records_payment_at_pickup_and_the_coordinator_sees_what_is_unp
     coordinator = Browser(shop)
     coordinator.login("coordination@paniers.demo")
     page = coordinator.get(f"/coordination/paiements?cycle={cycle.id}").text
-    assert "2 commande(s), 30,00\xa0€" in page
+    assert "2 commandes, 30,00\xa0€" in page
 
     host = Browser(shop)
     host.login("hote@paniers.demo")
@@ -124,7 +124,7 @@ def test_the_host_records_payment_at_pickup_and_the_coordinator_sees_what_is_unp
     again = host.post(f"/paiement/retrait/{at_point.order_id}", {"means": "cash"},
                       form_page="/relais/")
     assert "déjà enregistré" in again.text
-    assert "1 commande(s), 18,00\xa0€" in coordinator.get(
+    assert "1 commande, 18,00\xa0€" in coordinator.get(
         f"/coordination/paiements?cycle={cycle.id}").text
 
 
