@@ -47,7 +47,7 @@ def preferences(user: User) -> dict[str, bool]:
     """Every kind of message, and whether the user receives it (yes unless they said no)."""
     chosen = dict(db.session.execute(
         select(NotificationPreference.kind, NotificationPreference.enabled)
-        .where(NotificationPreference.user_id == user.id)).tuples().all())
+        .where(NotificationPreference.user_id == user.id)).all())
     return {kind: chosen.get(kind, True) for kind in Kind}
 
 
