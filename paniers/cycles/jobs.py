@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from paniers.background import BrokerUnavailable, enqueue
+from paniers.cycles.models import OrderCycle
 from paniers.cycles.results import CycleJob, JobStatus
 from paniers.extensions import db
 from paniers.types import utcnow
@@ -32,7 +33,9 @@ def start_job(cycle_id: int, kind: str, task_name: str, *args: Any) -> CycleJob:
 
 def start_once(cycle_id: int, kind: str, task_name: str, *args: Any) -> CycleJob:
     """Start a job unless one is already queued, running or done for the cycle (a task that
-    runs twice, after a worker died, must not start the next step twice)."""
+    runs twice, after a worker died, must not start the next step twice). The cycle row is
+    locked meanwhile, so two workers at the same moment start one job between them."""
+    db.session.execute(select(OrderCycle.id).where(OrderCycle.id == cycle_id).with_for_update())
     job = latest_job(cycle_id, kind)
     if job is not None and job.status != JobStatus.FAILED:
         return job
