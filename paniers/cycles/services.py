@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from paniers.background import BrokerUnavailable, enqueue
 from paniers.cycles.models import BasketFormat, OrderCycle, ProductStock
 from paniers.cycles.states import (
+    PARIS,
     CycleStatus,
     TransitionError,
     check_move,
@@ -229,3 +230,16 @@ def cycle_for_supply(now: datetime | None = None) -> OrderCycle | None:
                OrderCycle.cutoff_dt > now)
         .order_by(OrderCycle.status.desc(), OrderCycle.delivery_date)
     )
+
+
+def cycle_for_pickup(today: date | None = None) -> OrderCycle | None:
+    """The week hosts hand out: the latest closed cycle delivered within the last days,
+    even when next week's cycle is already open; else the open cycle (orders coming in)."""
+    today = today or utcnow().astimezone(PARIS).date()
+    handed_out = db.session.scalar(
+        select(OrderCycle)
+        .where(OrderCycle.status.not_in((CycleStatus.DRAFT, CycleStatus.OPEN)),
+               OrderCycle.delivery_date >= today - timedelta(days=6))
+        .order_by(OrderCycle.delivery_date)
+    )
+    return handed_out or current_cycle()

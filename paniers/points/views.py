@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
-from paniers.cycles.services import current_cycle
+from paniers.cycles.services import cycle_for_pickup
 from paniers.delivery.planning import expected_at
 from paniers.points import services
 from paniers.points.forms import CloseEveningForm
@@ -21,7 +21,7 @@ blueprint = Blueprint("points", __name__, url_prefix="/relais")
 @blueprint.route("/")
 @role_required(Role.RELAY_HOST, Role.COORDINATOR)
 def evening() -> str:
-    cycle = current_cycle()
+    cycle = cycle_for_pickup()
     point_id = request.args.get("point", type=int)
     sheet = services.pickup_sheet(current_user, cycle.id, point_id) if cycle else None
     query = (request.args.get("q") or "").strip().casefold()
@@ -46,7 +46,7 @@ def check_off(order_id: int) -> Response:
 @role_required(Role.RELAY_HOST, Role.COORDINATOR)
 def close_evening() -> Response:
     form = CloseEveningForm()
-    cycle = current_cycle()
+    cycle = cycle_for_pickup()
     point_id = request.args.get("point", type=int)
     if cycle is not None and form.validate_on_submit():
         evening = services.close_evening(current_user, cycle.id, form.outcome.data or "",
@@ -61,7 +61,7 @@ def close_evening() -> Response:
 @blueprint.route("/liste-imprimable")
 @role_required(Role.RELAY_HOST, Role.COORDINATOR)
 def printable() -> str:
-    cycle = current_cycle()
+    cycle = cycle_for_pickup()
     point_id = request.args.get("point", type=int)
     sheet = services.pickup_sheet(current_user, cycle.id, point_id) if cycle else None
     return render_template("points/print.html", cycle=cycle, sheet=sheet)

@@ -131,3 +131,22 @@ def test_an_evening_needs_an_outcome(browser, outcome):
     browser.post("/relais/soiree/cloture", {"outcome": outcome}, form_page="/relais/")
     assert status(missed.id) == OrderStatus.PLACED
     assert db.session.scalar(select(PickupEvening.id)) is None
+
+
+def test_the_host_keeps_this_weeks_evening_when_next_weeks_cycle_opens(app, browser):
+    from datetime import date, timedelta
+
+    from paniers.cycles import services as cycles
+    from paniers.orders import services as orders
+    from tests.integration.week import open_week, product, user
+
+    this_week = open_week(delivery=date.today() + timedelta(days=3))
+    household = user("foyer@paniers.demo")
+    orders.place_order(household, this_week.id, household.point_id,
+                       orders.Cart({}, {product("Oeufs").id: 1}))
+    cycles.close_cycle(this_week.id)
+    open_week(delivery=date.today() + timedelta(days=10), supply={"Pomme de terre": 1000})
+
+    browser.login("hote@paniers.demo")
+    page = browser.get("/relais/").text
+    assert "Famille Lefebvre" in page  # this week's pickups, not next week's empty list
