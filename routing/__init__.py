@@ -36,7 +36,8 @@ from routing.result import (
     UnservedReason,
     Visit,
 )
-from routing.solver import DEFAULT_STRATEGIES, SearchStrategy, plan_routes
+from routing.search import DEFAULT_STRATEGIES, SearchStrategy
+from routing.solver import plan_routes
 
 __all__ = [
     "DEFAULT_STRATEGIES",

@@ -27,6 +27,7 @@ class OrToolsModel:
     manager: pywrapcp.RoutingIndexManager
     routing: pywrapcp.RoutingModel
     time: pywrapcp.RoutingDimension
+    mean_arc_cost: float
 
 
 def build_model(
@@ -52,7 +53,24 @@ def build_model(
     bound = max_arc_cost * (layout.size + 2 * len(problem.vehicles)) + 1
     mandatory_penalty = bound if soft_mandatory else None
     _add_visits(problem, layout, manager, routing, screening, mandatory_penalty)
-    return OrToolsModel(manager, routing, time)
+    return OrToolsModel(manager, routing, time, mean_arc_cost(problem, layout, distances))
+
+
+def mean_arc_cost(
+    problem: RoutingProblem, layout: NodeLayout, distances: Mapping[str, Matrix]
+) -> float:
+    """Mean cost of an arc between two stops, over the vehicles: the scale of the
+    annealing temperatures (0 with fewer than two stops)."""
+    stops = [node for node, stop in enumerate(layout.stop_of_node) if stop is not None]
+    if len(stops) < 2:
+        return 0.0
+    pairs = len(stops) * (len(stops) - 1)
+    mean_m = {
+        profile: sum(matrix[a][b] for a in stops for b in stops) / pairs
+        for profile, matrix in distances.items()
+    }
+    costs = [mean_m[v.profile] * v.cost_per_km_cents for v in problem.vehicles]
+    return sum(costs) / len(costs)
 
 
 def _add_arc_costs(

@@ -7,7 +7,6 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
@@ -18,34 +17,7 @@ from routing.model import RoutingProblem
 from routing.ortools_model import OrToolsModel, build_model
 from routing.result import PlanStatus, RoutingResult, Unserved, UnservedReason
 from routing.screening import Screening, screen_stops
-
-
-@dataclass(frozen=True)
-class SearchStrategy:
-    """One way to search: a first-solution heuristic and a metaheuristic."""
-
-    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
-    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
-    gls_lambda: float = 0.1
-    iterated_local_search: bool = False
-    neighbors_ratio: float = 1.0
-    ruined_visits: int = 10
-
-    def __post_init__(self) -> None:
-        if self.first_solution not in routing_enums_pb2.FirstSolutionStrategy.Value.keys():
-            raise ValueError(f"unknown first-solution strategy {self.first_solution!r}")
-        if self.metaheuristic not in routing_enums_pb2.LocalSearchMetaheuristic.Value.keys():
-            raise ValueError(f"unknown metaheuristic {self.metaheuristic!r}")
-
-
-# Worker i runs strategy i (cycled). Insertion heuristics cope with time windows
-# (PATH_CHEAPEST_ARC finds no first solution on Solomon R101). On Solomon at 10 s,
-# ruin-and-recreate does best on long routes (R2), guided local search on some
-# short-route instances: two different searches on two cores beat one twice.
-DEFAULT_STRATEGIES = (
-    SearchStrategy(metaheuristic="GREEDY_DESCENT", iterated_local_search=True, ruined_visits=20),
-    SearchStrategy(metaheuristic="GUIDED_LOCAL_SEARCH"),
-)
+from routing.search import SearchStrategy, default_strategies, search_parameters
 
 
 @dataclass(frozen=True)
@@ -63,7 +35,7 @@ def plan_routes(
     seed: int = 0,
     matrix_provider: MatrixProvider | None = None,
     workers: int = 1,
-    strategies: Sequence[SearchStrategy] = DEFAULT_STRATEGIES,
+    strategies: Sequence[SearchStrategy] | None = None,
     soft_mandatory: bool = True,
 ) -> RoutingResult:
     """Plans routes for ``problem`` within ``time_limit_s`` seconds of search.
@@ -72,13 +44,16 @@ def plan_routes(
     by default). Stops no vehicle could serve alone are reported unserved up front.
     ``workers`` searches run side by side (child processes; a single search when
     called from a daemonic process such as a Celery prefork worker), each with a
-    strategy from ``strategies`` (rotated by ``seed``), and the cheapest plan wins.
+    strategy from ``strategies`` (rotated by ``seed``; by default the ones tuned for
+    the problem's size), and the cheapest plan wins.
     With ``soft_mandatory`` a mandatory stop that cannot be fitted is left out at a
     prohibitive penalty and reported, instead of the whole search failing.
     Returns routes, unserved stops with reasons, costs and the status.
     """
     if time_limit_s <= 0:
         raise ValueError(f"time limit {time_limit_s} s must be positive")
+    if strategies is None:
+        strategies = default_strategies(len(problem.stops))
     if workers < 1 or not strategies:
         raise ValueError("need at least one worker and one strategy")
     clock = time.perf_counter()
@@ -148,7 +123,10 @@ def _solve(job: _Job, strategy: SearchStrategy) -> _Outcome | None:
 def _search(
     model: OrToolsModel, layout: NodeLayout, strategy: SearchStrategy, time_limit_s: float
 ) -> _Outcome | None:
-    parameters = search_parameters(strategy, time_limit_s)
+    parameters = search_parameters(
+        strategy, time_limit_s, mean_arc_cost=model.mean_arc_cost,
+        has_pairs=layout.has_shipments, may_drop_visits=model.routing.GetNumberOfDisjunctions() > 0,
+    )
     if strategy.iterated_local_search:
         solution = model.routing.SolveWithIteratedLocalSearch(parameters)
     else:
@@ -165,35 +143,6 @@ def _search(
         if stop is not None and node not in served
     )
     return _Outcome(routes, dropped, solution.ObjectiveValue(), status)
-
-
-def search_parameters(strategy: SearchStrategy, time_limit_s: float) -> Any:
-    """OR-Tools search parameters for a strategy and a time limit."""
-    parameters = pywrapcp.DefaultRoutingSearchParameters()
-    parameters.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.Value.Value(
-        strategy.first_solution
-    )
-    parameters.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.Value.Value(
-        strategy.metaheuristic
-    )
-    parameters.guided_local_search_lambda_coefficient = strategy.gls_lambda
-    if strategy.iterated_local_search:
-        _ruin_and_recreate(parameters, strategy.ruined_visits)
-    parameters.ls_operator_neighbors_ratio = strategy.neighbors_ratio
-    parameters.time_limit.FromMilliseconds(max(1, round(time_limit_s * 1000)))
-    return parameters
-
-
-def _ruin_and_recreate(parameters: Any, ruined_visits: int) -> None:
-    """Iterated local search: ruin strings of close visits (SISR), reinsert them, accept
-    by simulated annealing."""
-    parameters.use_iterated_local_search = True
-    ils = parameters.iterated_local_search_parameters
-    ruin = ils.ruin_recreate_parameters.ruin_strategies.add()
-    ruin.sisr.max_removed_sequence_size = 10
-    ruin.sisr.avg_num_removed_visits = ruined_visits
-    ruin.sisr.bypass_factor = 0.01
-    ils.reference_solution_acceptance_strategy.simulated_annealing.automatic_temperatures = True
 
 
 def _raw_route(model: OrToolsModel, solution: pywrapcp.Assignment, vehicle: int) -> RawRoute:
