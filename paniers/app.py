@@ -25,6 +25,7 @@ from paniers.extensions import babel, csrf, db, login_manager
 from paniers.formatting import register_filters
 
 PACKAGE = Path(__file__).resolve().parent
+FLASHES_KEPT = 8  # messages waiting to be shown, per session
 
 
 def template_folder() -> Path:
@@ -137,6 +138,16 @@ def register_errorhandlers(app: Flask) -> None:
     @app.before_request
     def remember_path() -> None:
         g.path = request.path
+
+    @app.after_request
+    def keep_the_last_messages(response: Response) -> Response:
+        # Messages wait in the session cookie until a page shows them. A client that
+        # posts again and again without following its redirects would carry them all,
+        # every request reading and signing a longer cookie, until browsers drop it
+        # (4 KB) and the user is logged out: the last few are all a page would show.
+        if "_flashes" in session and len(session["_flashes"]) > FLASHES_KEPT:
+            session["_flashes"] = session["_flashes"][-FLASHES_KEPT:]
+        return response
 
 
 def register_commands(app: Flask) -> None:

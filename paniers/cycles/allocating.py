@@ -12,6 +12,7 @@ from collections.abc import Callable
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
+from paniers.background import enqueue
 from paniers.cycles import week
 from paniers.cycles.allocation import plan_week
 from paniers.cycles.models import BasketFormat, OrderCycle
@@ -20,11 +21,10 @@ from paniers.cycles.states import CycleStatus, TransitionError, check_move
 from paniers.delivery.models import Route, UnservedPoint
 from paniers.errors import NotFound, ServiceError
 from paniers.extensions import db
-from paniers.orders.models import Order, OrderLine, OrderStatus
-from producers.models import Product, SupplyOffer
-from paniers.background import enqueue
 from paniers.notifications.services import notify_shortage
+from paniers.orders.models import Order, OrderLine, OrderStatus
 from paniers.types import utcnow
+from producers.models import Product, SupplyOffer
 from producers.units import weight_g
 
 Progress = Callable[[int, str], None]

@@ -46,12 +46,13 @@ def get_cycle(cycle_id: int) -> OrderCycle:
     return cycle
 
 
+_OPEN_CYCLE = (select(OrderCycle).where(OrderCycle.status == CycleStatus.OPEN)
+               .order_by(OrderCycle.delivery_date))  # built once: every page asks
+
+
 def current_cycle() -> OrderCycle | None:
     """The cycle people work on now: the open one, else the latest past draft."""
-    open_cycle = db.session.scalar(
-        select(OrderCycle).where(OrderCycle.status == CycleStatus.OPEN)
-        .order_by(OrderCycle.delivery_date)
-    )
+    open_cycle = db.session.scalar(_OPEN_CYCLE)
     if open_cycle is not None:
         return open_cycle
     return db.session.scalar(

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -109,6 +109,52 @@ def _queue(wanted: list[tuple[User, dict[str, Any]]], kind: str) -> list[int]:
     for message_id in pending:
         _hand_to_workers(message_id)
     return pending
+
+
+_CONFIRMATION_COLUMNS = ("key", "kind", "user_id", "order_id", "cycle_id", "status",
+                         "recipient", "subject", "error", "created_dt")
+_confirmation_inserts: dict[str, Any] = {}
+
+
+def _confirmation_insert(dialect: str) -> Any:
+    """INSERT a pending message unless the user said no to its kind (or its key exists),
+    RETURNING its id: built once per dialect, its SQL compiled once."""
+    if dialect not in _confirmation_inserts:
+        messages, choices = OutboundMessage.__table__, NotificationPreference.__table__
+        refused = select(choices.c.id).where(
+            choices.c.user_id == bindparam("p_user_id"), choices.c.kind == bindparam("p_kind"),
+            choices.c.enabled.is_(False))
+        values = select(*(bindparam(f"p_{name}", type_=messages.c[name].type)
+                          for name in _CONFIRMATION_COLUMNS)).where(~refused.exists())
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        _confirmation_inserts[dialect] = (
+            insert(messages).from_select(list(_CONFIRMATION_COLUMNS), values)
+            .on_conflict_do_nothing(index_elements=["key"]).returning(messages.c.id))
+    return _confirmation_inserts[dialect]
+
+
+def add_order_confirmation(order: Order, user: User) -> int | None:
+    """Inside the transaction that places ``order`` (flushed): its confirmation row,
+    unless the household said no, in one statement. Return the message's id, for
+    ``hand_to_workers`` once the caller has committed; None when there is nothing to send.
+
+    The row commits or rolls back with the order, so an order is never without its
+    confirmation and a refused order never gets one; the key makes it once per order."""
+    if order.canteen_id is not None or user.email.endswith(DELETED_DOMAIN):
+        return None
+    kind = Kind.ORDER_CONFIRMATION
+    connection = db.session.connection()
+    message_id = connection.execute(_confirmation_insert(connection.dialect.name), {
+        "p_key": message_key(kind, user.id, order_id=order.id), "p_kind": str(kind),
+        "p_user_id": user.id, "p_order_id": order.id, "p_cycle_id": order.cycle_id,
+        "p_status": str(MessageStatus.PENDING), "p_recipient": "", "p_subject": "",
+        "p_error": "", "p_created_dt": utcnow()}).scalar()
+    return int(message_id) if message_id is not None else None
+
+
+def hand_to_workers(message_id: int) -> None:
+    """Queue the sending of a committed message (``add_order_confirmation``)."""
+    _hand_to_workers(message_id)
 
 
 def _hand_to_workers(message_id: int) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import contains_eager
 
 from paniers.cycles.models import BasketFormat, OrderCycle, ProductStock
 from paniers.extensions import db
@@ -32,16 +33,42 @@ def catalogue(cycle: OrderCycle) -> Catalogue:
         .order_by(BasketFormat.price_cents)
     ))
     stocks = list(db.session.scalars(
-        select(ProductStock).join(Product)
+        select(ProductStock).join(Product).options(contains_eager(ProductStock.product))
         .where(ProductStock.cycle_id == cycle.id, ProductStock.declared > 0)
         .order_by(Product.category, Product.name)
     ))
     return Catalogue(cycle, formats, stocks)
 
 
-def orderable_points() -> list[PickupPoint]:
-    kinds = (PointKind.RELAY, PointKind.SHOP, PointKind.CITY)
+_OFFERED = (  # built once: every order asks
+    select(ProductStock).join(Product).options(contains_eager(ProductStock.product))
+    .where(ProductStock.cycle_id == bindparam("cycle_id"), ProductStock.declared > 0,
+           ProductStock.product_id.in_(bindparam("product_ids", expanding=True)))
+)
+
+
+def offered_stocks(cycle_id: int, product_ids: set[int]) -> list[ProductStock]:
+    """The catalogue's lines among ``product_ids`` (an order's), with their product."""
+    if not product_ids:
+        return []
     return list(db.session.scalars(
-        select(PickupPoint).where(PickupPoint.active.is_(True), PickupPoint.kind.in_(kinds))
+        _OFFERED, {"cycle_id": cycle_id, "product_ids": sorted(product_ids)}))
+
+
+ORDERABLE_KINDS = (PointKind.RELAY, PointKind.SHOP, PointKind.CITY)
+
+
+def orderable_points() -> list[PickupPoint]:
+    return list(db.session.scalars(
+        select(PickupPoint)
+        .where(PickupPoint.active.is_(True), PickupPoint.kind.in_(ORDERABLE_KINDS))
         .order_by(PickupPoint.town, PickupPoint.name)
     ))
+
+
+def orderable_point(point_id: int | None) -> PickupPoint | None:
+    """The point a household picked, if it is one of ``orderable_points()``."""
+    point = db.session.get(PickupPoint, point_id) if point_id else None
+    if point is None or not point.active or point.kind not in ORDERABLE_KINDS:
+        return None
+    return point

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from paniers.accounts.models import Role, User
 from paniers.cycles.models import BasketFormat, OrderCycle, ProductStock
 from paniers.cycles.states import accepts_orders
 from paniers.errors import Forbidden, NotFound, OutOfStock, ServiceError
 from paniers.extensions import db
+from paniers.notifications import services as notifications
 from paniers.orders.models import Order, OrderLine, OrderSource, OrderStatus
 from paniers.payments import refunds as payment_refunds
 from paniers.payments import services as payments
@@ -45,56 +46,75 @@ class Cart:
         return not any(self.baskets.values()) and not any(self.products.values())
 
 
-def _locked_open_cycle(cycle_id: int, now: datetime) -> OrderCycle:
-    cycle = db.session.scalar(
-        select(OrderCycle).where(OrderCycle.id == cycle_id).with_for_update(read=True)
-    )
+# The statements of every order, built once (and their SQL compiled once): plain columns,
+# no ORM objects, so that each costs one round trip and little Python. Each reads the
+# row as it is once locked or updated, never a copy the session loaded earlier.
+_cycles, _formats, _stocks = (OrderCycle.__table__, BasketFormat.__table__,
+                              ProductStock.__table__)
+_LOCK_CYCLE = (select(_cycles.c.status, _cycles.c.cutoff_dt)
+               .where(_cycles.c.id == bindparam("p_cycle")).with_for_update(read=True))
+_TAKE_BASKETS = (
+    update(_formats)
+    .where(_formats.c.id == bindparam("p_format"), _formats.c.cycle_id == bindparam("p_cycle"),
+           _formats.c.sold + bindparam("p_count") <= _formats.c.quota)
+    .values(sold=_formats.c.sold + bindparam("p_count"))
+    .returning(_formats.c.price_cents)
+)
+_TAKE_PRODUCT = (
+    update(_stocks)
+    .where(_stocks.c.cycle_id == bindparam("p_cycle"),
+           _stocks.c.product_id == bindparam("p_product"), _stocks.c.declared > 0,
+           _stocks.c.sold + bindparam("p_quantity") <= _stocks.c.declared)
+    .values(sold=_stocks.c.sold + bindparam("p_quantity"))
+    .returning(_stocks.c.price_cents)
+)
+
+
+def _locked_open_cycle(cycle_id: int, now: datetime) -> None:
+    """Share-lock the cycle row and check, on the row as locked, that it takes orders."""
+    cycle = db.session.connection().execute(_LOCK_CYCLE, {"p_cycle": cycle_id}).first()
     if cycle is None:
         raise NotFound(_("Ce cycle de commande n'existe pas."))
     if not accepts_orders(cycle.status, cycle.cutoff_dt, now):
         raise ServiceError(_("Les commandes de cette semaine sont closes."))
-    return cycle
 
 
-def _take_basket(cycle_id: int, format_id: int, count: int) -> BasketFormat:
-    fmt = db.session.get(BasketFormat, format_id)
-    if fmt is None or fmt.cycle_id != cycle_id:
-        raise ServiceError(_("Ce format de panier n'est pas proposé cette semaine."))
+def _take_basket(cycle_id: int, format_id: int, count: int) -> int:
+    """Take ``count`` baskets of a format; return the price of one.
+
+    One statement: the conditional update returns the price of the row it changed.
+    Only when it changed nothing is the format read again, to say why."""
     if count > MAX_BASKETS_PER_LINE:
         raise ServiceError(_("Au plus %(n)d paniers d'un même format.", n=MAX_BASKETS_PER_LINE))
-    taken = db.session.execute(
-        update(BasketFormat)
-        .where(BasketFormat.id == format_id, BasketFormat.sold + count <= BasketFormat.quota)
-        .values(sold=BasketFormat.sold + count)
-        .execution_options(synchronize_session=False)
-    )
-    if taken.rowcount != 1:  # type: ignore[attr-defined]
-        raise OutOfStock(_("Plus assez de paniers disponibles pour ce format."))
-    return fmt
+    price = db.session.connection().execute(
+        _TAKE_BASKETS, {"p_format": format_id, "p_cycle": cycle_id, "p_count": count}
+    ).scalar_one_or_none()
+    if price is not None:
+        return int(price)
+    offered = db.session.scalar(select(BasketFormat.id).where(
+        BasketFormat.id == format_id, BasketFormat.cycle_id == cycle_id))
+    if offered is None:
+        raise ServiceError(_("Ce format de panier n'est pas proposé cette semaine."))
+    raise OutOfStock(_("Plus assez de paniers disponibles pour ce format."))
 
 
 def _take_product(cycle_id: int, product: Product, quantity: int, limit: int) -> int:
-    """Take ``quantity`` of a product; return the price per sale unit."""
+    """Take ``quantity`` of a product; return the price per sale unit (as ``_take_basket``:
+    one conditional update returning the price, the stock read again only to say why not)."""
     if quantity > limit:
         raise ServiceError(_("%(product)s : quantité trop grande.", product=product.name))
-    stock = db.session.scalar(
-        select(ProductStock).where(
-            ProductStock.cycle_id == cycle_id, ProductStock.product_id == product.id
-        )
-    )
-    if stock is None or stock.declared == 0:
+    price = db.session.connection().execute(
+        _TAKE_PRODUCT, {"p_cycle": cycle_id, "p_product": product.id, "p_quantity": quantity}
+    ).scalar_one_or_none()
+    if price is not None:
+        return int(price)
+    declared = db.session.scalar(select(ProductStock.declared).where(
+        ProductStock.cycle_id == cycle_id, ProductStock.product_id == product.id))
+    if not declared:
         raise ServiceError(_("%(product)s n'est pas proposé cette semaine.", product=product.name))
-    taken = db.session.execute(
-        update(ProductStock)
-        .where(ProductStock.id == stock.id, ProductStock.sold + quantity <= ProductStock.declared)
-        .values(sold=ProductStock.sold + quantity)
-        .execution_options(synchronize_session=False)
+    raise OutOfStock(
+        _("%(product)s : plus assez de stock disponible.", product=product.name)
     )
-    if taken.rowcount != 1:  # type: ignore[attr-defined]
-        raise OutOfStock(
-            _("%(product)s : plus assez de stock disponible.", product=product.name)
-        )
-    return stock.price_cents
 
 
 def place_order(
@@ -106,9 +126,14 @@ def place_order(
     now: datetime | None = None,
     source: OrderSource = OrderSource.ONE_OFF,
     payment_method: str = "at_pickup",
+    confirm: bool = False,
 ) -> Order:
     """One transaction: check the cycle, take the stock, write the order and its lines,
-    and how it is paid (online, the order awaits its payment; solidarity share taken)."""
+    and how it is paid (online, the order awaits its payment; solidarity share taken).
+
+    ``confirm``: the household's confirmation message is written in the same transaction
+    (an order paid online gets its own once paid) and handed to the workers once
+    committed."""
     now = now or utcnow()
     canteen_id = _check_buyer(user, point_id, cart, source)
     if cart.is_empty():
@@ -123,10 +148,10 @@ def place_order(
         )
         for format_id, count in sorted(cart.baskets.items()):
             if count:
-                fmt = _take_basket(cycle_id, format_id, count)
+                price = _take_basket(cycle_id, format_id, count)
                 order.lines.append(OrderLine(
                     basket_format_id=format_id, quantity=count,
-                    unit_price_cents=fmt.price_cents, total_cents=count * fmt.price_cents,
+                    unit_price_cents=price, total_cents=count * price,
                 ))
         for product_id, quantity in sorted(cart.products.items()):
             if quantity:
@@ -142,10 +167,16 @@ def place_order(
         order.total_cents = sum(line.total_cents for line in order.lines)
         db.session.add(order)
         payments.attach_payment(order, user, payment_method, now)
+        message_id = None
+        if confirm and order.status == OrderStatus.PLACED:
+            db.session.flush()
+            message_id = notifications.add_order_confirmation(order, user)
         db.session.commit()
     except ServiceError:
         db.session.rollback()
         raise
+    if message_id is not None:
+        notifications.hand_to_workers(message_id)
     return order
 
 

@@ -10,20 +10,19 @@ from werkzeug.wrappers import Response
 
 from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
-from paniers.cycles.models import ProductStock
+from paniers.cycles.models import OrderCycle, ProductStock
 from paniers.cycles.outcome import what_households_see
 from paniers.cycles.services import current_cycle
 from paniers.cycles.states import CycleStatus
 from paniers.errors import ServiceError
-from paniers.extensions import db
+from paniers.extensions import db, kept_after_commit
 from paniers.money import to_base_amount
-from paniers.notifications.services import notify_order_confirmed
 from paniers.orders import services
-from paniers.orders.catalogue import catalogue, orderable_points
+from paniers.orders.catalogue import catalogue, offered_stocks, orderable_point, orderable_points
 from paniers.orders.forms import OrderForm
-from paniers.orders.models import OrderStatus
 from paniers.payments.services import payment_choice
 from paniers.payments.views import after_placing
+from paniers.points.models import PickupPoint
 
 blueprint = Blueprint("orders", __name__)
 
@@ -48,39 +47,30 @@ def read_products(entries: object, stocks: dict[int, ProductStock]) -> dict[int,
     return wanted
 
 
+def point_choice(point: PickupPoint) -> tuple[int, str]:
+    return point.id, f"{point.town} — {point.name} ({point.pickup_window})"
+
+
 @blueprint.route("/catalogue", methods=["GET", "POST"])
 @role_required(Role.HOUSEHOLD)
 def catalogue_page() -> str | Response:
     cycle = current_cycle()
     if cycle is None or cycle.status != CycleStatus.OPEN:
         return render_template("orders/closed.html", cycle=cycle)
+    form = OrderForm()
+    if form.is_submitted():
+        placed = place(form, cycle)
+        if placed is not None:
+            return placed
     offer = catalogue(cycle)
     points = orderable_points()
-    form = OrderForm()
-    form.point.choices = [(p.id, f"{p.town} — {p.name} ({p.pickup_window})") for p in points]
+    form.point.choices = [point_choice(p) for p in points]
     if not form.is_submitted():
         form.point.data = current_user.point_id
         for fmt in offer.formats:
             form.baskets.append_entry({"format_id": fmt.id, "count": 0})
         for stock in offer.stocks:
             form.products.append_entry({"product_id": stock.product_id, "quantity": ""})
-    elif form.validate():
-        stocks = {s.product_id: s for s in offer.stocks}
-        try:
-            cart = services.Cart(
-                baskets={int(e.form.format_id.data): e.form.count.data or 0 for e in form.baskets},
-                products=read_products(form.products, stocks),
-            )
-            order = services.place_order(
-                current_user, cycle.id, form.point.data, cart,
-                payment_method=payment_choice(request.form.get("payment")))
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            if order.status != OrderStatus.AWAITING_PAYMENT:  # online: once paid
-                notify_order_confirmed(order.id)
-            return redirect(after_placing(order))
     formats = {f.id: f for f in offer.formats}
     stocks_by_id = {s.product_id: s for s in offer.stocks}
     return render_template(
@@ -89,6 +79,35 @@ def catalogue_page() -> str | Response:
         product_rows=[(e, stocks_by_id.get(int(e.form.product_id.data or 0)))
                       for e in form.products],
     )
+
+
+def place(form: OrderForm, cycle: OrderCycle) -> Response | None:
+    """A posted order: placed, the redirect; else None, the form is shown again with why.
+
+    Only what the order needs is read (the point chosen, the products asked for): the
+    whole catalogue and every point are read when the form is shown again."""
+    point = orderable_point(form.point.data)
+    form.point.choices = [point_choice(point)] if point is not None else []
+    if not form.validate():
+        return None
+    asked = {int(e.form.product_id.data or 0) for e in form.products
+             if (e.form.quantity.data or "").strip()}
+    stocks = {s.product_id: s for s in offered_stocks(cycle.id, asked)}
+    try:
+        cart = services.Cart(
+            baskets={int(e.form.format_id.data): e.form.count.data or 0 for e in form.baskets},
+            products=read_products(form.products, stocks),
+        )
+        # The request ends with this commit: what it wrote stays loaded for the redirect.
+        with kept_after_commit():
+            order = services.place_order(
+                current_user, cycle.id, form.point.data, cart,
+                payment_method=payment_choice(request.form.get("payment")), confirm=True)
+            return redirect(after_placing(order))
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return None
 
 
 @blueprint.route("/mes-commandes")
