@@ -29,6 +29,7 @@ from paniers.cycles.services import current_cycle
 from paniers.cycles.states import CycleStatus
 from paniers.errors import NotFound, ServiceError
 from paniers.extensions import db
+from paniers.formids import as_id
 from paniers.orders import services as orders
 from paniers.orders.catalogue import catalogue
 from paniers.orders.forms import CanteenOrderForm
@@ -276,6 +277,7 @@ def order() -> str | BaseResponse:
         else:
             flash(_("Commande n° %(id)d de la cantine enregistrée.", id=placed.id), "success")
             return redirect(url_for("orders.mine"))
-    rows = [(e, stocks.get(int(e.form.product_id.data or 0))) for e in form.products]
+    rows = [(e, stocks[as_id(e.form.product_id.data)]) for e in form.products
+            if as_id(e.form.product_id.data) in stocks]
     return render_template("canteens/order.html", form=form, cycle=cycle, canteen=canteen,
                            rows=rows)

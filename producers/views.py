@@ -13,6 +13,7 @@ from paniers.accounts.models import Role
 from paniers.cycles.services import cycle_for_supply
 from paniers.errors import ServiceError
 from paniers.extensions import db
+from paniers.formids import as_id
 from paniers.money import from_base_amount, to_base_amount, to_cents
 from producers import services
 from producers.forms import SupplyForm
@@ -28,7 +29,7 @@ def _read_lines(form: SupplyForm, products: dict[int, Product]) -> list[services
         quantity, price = (sub.quantity.data or "").strip(), (sub.price.data or "").strip()
         if not quantity or quantity in ("0", "0,0", "0.0"):
             continue
-        product = products.get(int(sub.product_id.data or 0))
+        product = products.get(as_id(sub.product_id.data))
         if product is None:
             raise ServiceError(_("Produit inconnu."))
         try:
@@ -75,7 +76,8 @@ def supply() -> str | Response:
                 "price": f"{offer.price_cents / 100:.2f}" if offer else "",
                 "confirmed": offer.out_of_season_confirmed if offer else False,
             })
-    rows = [(entry, products.get(int(entry.form.product_id.data or 0))) for entry in form.lines]
+    rows = [(entry, products[as_id(entry.form.product_id.data)]) for entry in form.lines
+            if as_id(entry.form.product_id.data) in products]
     month = cycle.delivery_date.month if cycle else 1
     return render_template("producers/supply.html", form=form, rows=rows, cycle=cycle,
                            farm=farm, month=month)

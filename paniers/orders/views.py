@@ -16,6 +16,7 @@ from paniers.cycles.services import current_cycle
 from paniers.cycles.states import CycleStatus
 from paniers.errors import ServiceError
 from paniers.extensions import db, kept_after_commit
+from paniers.formids import as_id
 from paniers.money import to_base_amount
 from paniers.orders import services
 from paniers.orders.catalogue import catalogue, offered_stocks, orderable_point, orderable_points
@@ -34,7 +35,7 @@ def read_products(entries: object, stocks: dict[int, ProductStock]) -> dict[int,
         text = (entry.form.quantity.data or "").strip()
         if not text:
             continue
-        stock = stocks.get(int(entry.form.product_id.data or 0))
+        stock = stocks.get(as_id(entry.form.product_id.data))
         if stock is None:
             raise ServiceError(_("Produit inconnu."))
         try:
@@ -75,10 +76,13 @@ def catalogue_page() -> str | Response:
     stocks_by_id = {s.product_id: s for s in offer.stocks}
     return render_template(
         "orders/catalogue.html", form=form, cycle=cycle, offer=offer, points=points,
-        basket_rows=[(e, formats.get(int(e.form.format_id.data or 0))) for e in form.baskets],
-        product_rows=[(e, stocks_by_id.get(int(e.form.product_id.data or 0)))
-                      for e in form.products],
+        # Rows whose hidden id was tampered with are not shown again.
+        basket_rows=[(e, formats[as_id(e.form.format_id.data)]) for e in form.baskets
+                     if as_id(e.form.format_id.data) in formats],
+        product_rows=[(e, stocks_by_id[as_id(e.form.product_id.data)]) for e in form.products
+                      if as_id(e.form.product_id.data) in stocks_by_id],
     )
+
 
 
 def place(form: OrderForm, cycle: OrderCycle) -> Response | None:
@@ -90,12 +94,12 @@ def place(form: OrderForm, cycle: OrderCycle) -> Response | None:
     form.point.choices = [point_choice(point)] if point is not None else []
     if not form.validate():
         return None
-    asked = {int(e.form.product_id.data or 0) for e in form.products
+    asked = {as_id(e.form.product_id.data) for e in form.products
              if (e.form.quantity.data or "").strip()}
     stocks = {s.product_id: s for s in offered_stocks(cycle.id, asked)}
     try:
         cart = services.Cart(
-            baskets={int(e.form.format_id.data): e.form.count.data or 0 for e in form.baskets},
+            baskets={as_id(e.form.format_id.data): e.form.count.data or 0 for e in form.baskets},
             products=read_products(form.products, stocks),
         )
         # The request ends with this commit: what it wrote stays loaded for the redirect.

@@ -138,3 +138,16 @@ def test_registration_rejects_a_short_password_and_a_taken_address(browser):
     page = browser.post("/inscription", {"name": "Famille Martin", "email": "martin@example.org",
                                          "password": "assez-long-1", "confirm": "assez-long-1"})
     assert "Votre compte est créé" in page.get_data(as_text=True)
+
+
+def test_a_tampered_product_is_refused_with_a_message_not_an_error(browser):
+    cycle = open_week()
+    browser.login("foyer@paniers.demo")
+    data = order_form(browser, cycle, baskets={"small": 1})
+    data["products-0-product_id"] = "99999"
+    data["products-0-quantity"] = "1"
+    page = browser.post("/catalogue", data)
+    assert page.status_code == 200 and "Produit inconnu" in page.text
+    data["products-0-product_id"] = "abc"
+    assert browser.post("/catalogue", data).status_code == 200
+    assert basket(cycle.id, "small").sold == 0
