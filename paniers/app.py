@@ -8,7 +8,6 @@ from typing import Any
 from flask import (
     Flask,
     flash,
-    g,
     has_request_context,
     redirect,
     render_template,
@@ -134,10 +133,6 @@ def register_errorhandlers(app: Flask) -> None:
     }
     for code, message in messages.items():
         app.register_error_handler(code, _error_page(code, message))
-
-    @app.before_request
-    def remember_path() -> None:
-        g.path = request.path
 
     @app.after_request
     def keep_the_last_messages(response: Response) -> Response:

@@ -81,7 +81,6 @@ def from_environment() -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", ""),
         "ROUTING_TIME_LIMIT_S": float(os.environ.get("ROUTING_TIME_LIMIT_S", "5")),
-        "DEMO_DATA_DIR": str(Path(__file__).resolve().parent / "demo" / "data"),
         # Mail: through this SMTP server when set; otherwise written as .eml files to the
         # outbox folder (the embedded default), never sent anywhere.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),

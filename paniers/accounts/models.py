@@ -45,6 +45,3 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
-
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles

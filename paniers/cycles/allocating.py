@@ -191,9 +191,3 @@ def release_composition(cycle_id: int, format_id: int) -> None:
         BasketItem.cycle_id == cycle_id, BasketItem.basket_format_id == format_id,
         BasketItem.fixed.is_(True)))
     db.session.commit()
-
-
-def order_lines_of(cycle_id: int) -> list[OrderLine]:
-    return list(db.session.scalars(
-        select(OrderLine).join(Order).where(Order.cycle_id == cycle_id, Order.status.in_(LIVE))
-    ))

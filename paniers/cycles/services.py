@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from paniers.background import BrokerUnavailable, enqueue
 from paniers.cycles.models import BasketFormat, OrderCycle, ProductStock
@@ -170,26 +170,8 @@ def status_label(status: str) -> str:
     return labels.get(CycleStatus(status), status)
 
 
-def stock_rows(cycle_id: int) -> list[ProductStock]:
-    return list(
-        db.session.scalars(
-            select(ProductStock)
-            .where(ProductStock.cycle_id == cycle_id, ProductStock.declared > 0)
-            .order_by(ProductStock.product_id)
-        )
-    )
-
-
 def cycles() -> list[OrderCycle]:
     return list(db.session.scalars(select(OrderCycle).order_by(OrderCycle.delivery_date.desc())))
-
-
-def baskets_sold(cycle_id: int) -> int:
-    return db.session.scalar(
-        select(func.coalesce(func.sum(BasketFormat.sold), 0)).where(
-            BasketFormat.cycle_id == cycle_id
-        )
-    ) or 0
 
 
 def close_due_cycles(now: datetime | None = None) -> list[int]:

@@ -89,10 +89,6 @@ def _session(obj: Any) -> CheckoutSession:
     )
 
 
-def session_from_event(obj: dict[str, Any]) -> CheckoutSession:
-    return _session(obj)
-
-
 def create_checkout_session(
     order_id: int, lines: list[CheckoutLine], *, success_url: str, cancel_url: str,
     expires_at: datetime, email: str, idempotency_key: str,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from paniers.accounts.models import User
 from paniers.errors import NotFound, ServiceError
@@ -73,8 +73,3 @@ def unpaid_by_point(cycle_id: int) -> list[UnpaidAtPoint]:
         select(PickupPoint).where(PickupPoint.id.in_(totals)))}
     rows = [UnpaidAtPoint(points[pid], n, cents) for pid, (n, cents) in totals.items()]
     return sorted(rows, key=lambda row: (row.point.town, row.point.name))
-
-
-def unpaid_count(cycle_id: int) -> int:
-    return db.session.scalar(select(func.count(Payment.id)).where(
-        Payment.cycle_id == cycle_id, Payment.status == PaymentStatus.DUE)) or 0

@@ -228,10 +228,4 @@ def statements_csv(statements: list[FarmStatement], provisional: bool) -> str:
     return out.getvalue()
 
 
-def online_status_counts(cycle_id: int) -> dict[str, int]:
-    return {str(status): int(n) for status, n in db.session.execute(
-        select(Payment.status, func.count(Payment.id)).where(Payment.cycle_id == cycle_id)
-        .group_by(Payment.status))}
-
-
 __all__ = ["PaymentStatus", "Reconciliation", "cycle_statements", "reconcile"]
