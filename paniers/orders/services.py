@@ -1,10 +1,17 @@
 """Placing and cancelling orders, with stock taken atomically.
 
 Stock is taken with conditional updates (``sold = sold + q WHERE sold + q <=
-limit``), in a fixed order (baskets by id, then products by id) so that two
-orders with several lines cannot deadlock on PostgreSQL. The cycle row is read
-with a share lock, so a cycle being closed waits for orders in flight and no
-order slips in after the close.
+limit``). Rows are always locked in one order, so that two transactions touching
+several of them cannot deadlock on PostgreSQL: the cycle's solidarity fund, then
+baskets by id, then products by id (cancelling and releasing follow it too). The
+cycle row is read with a share lock, so a cycle being closed waits for orders in
+flight and no order slips in after the close.
+
+Every household of the week buys from the same few rows (the small basket, the
+potatoes): an order holds their locks from its update to its commit, and the others
+queue behind it. So the stock is taken last, once the order, its lines, its payment
+and its confirmation are written, at the prices read at the start; the update checks
+the price has not changed meanwhile.
 """
 
 from __future__ import annotations
@@ -13,17 +20,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, literal, select, union_all, update
 
 from paniers.accounts.models import Role, User
 from paniers.cycles.models import BasketFormat, OrderCycle, ProductStock
 from paniers.cycles.states import accepts_orders
 from paniers.errors import Forbidden, NotFound, OutOfStock, ServiceError
-from paniers.extensions import db
+from paniers.extensions import attach_loaded, db, insert_rows
 from paniers.notifications import services as notifications
 from paniers.orders.models import Order, OrderLine, OrderSource, OrderStatus
 from paniers.payments import refunds as payment_refunds
 from paniers.payments import services as payments
+from paniers.payments.models import Payment
 from paniers.points.models import PickupPoint
 from paniers.types import utcnow
 from producers.models import Product
@@ -53,20 +61,28 @@ _cycles, _formats, _stocks = (OrderCycle.__table__, BasketFormat.__table__,
                               ProductStock.__table__)
 _LOCK_CYCLE = (select(_cycles.c.status, _cycles.c.cutoff_dt)
                .where(_cycles.c.id == bindparam("p_cycle")).with_for_update(read=True))
+_PRICES = union_all(
+    select(literal(True).label("basket"), _formats.c.id, _formats.c.price_cents)
+    .where(_formats.c.cycle_id == bindparam("p_cycle"),
+           _formats.c.id.in_(bindparam("p_formats", expanding=True))),
+    select(literal(False).label("basket"), _stocks.c.product_id, _stocks.c.price_cents)
+    .where(_stocks.c.cycle_id == bindparam("p_cycle"), _stocks.c.declared > 0,
+           _stocks.c.product_id.in_(bindparam("p_products", expanding=True))),
+)
 _TAKE_BASKETS = (
     update(_formats)
     .where(_formats.c.id == bindparam("p_format"), _formats.c.cycle_id == bindparam("p_cycle"),
+           _formats.c.price_cents == bindparam("p_price"),
            _formats.c.sold + bindparam("p_count") <= _formats.c.quota)
     .values(sold=_formats.c.sold + bindparam("p_count"))
-    .returning(_formats.c.price_cents)
 )
 _TAKE_PRODUCT = (
     update(_stocks)
     .where(_stocks.c.cycle_id == bindparam("p_cycle"),
            _stocks.c.product_id == bindparam("p_product"), _stocks.c.declared > 0,
+           _stocks.c.price_cents == bindparam("p_price"),
            _stocks.c.sold + bindparam("p_quantity") <= _stocks.c.declared)
     .values(sold=_stocks.c.sold + bindparam("p_quantity"))
-    .returning(_stocks.c.price_cents)
 )
 
 
@@ -79,42 +95,80 @@ def _locked_open_cycle(cycle_id: int, now: datetime) -> None:
         raise ServiceError(_("Les commandes de cette semaine sont closes."))
 
 
-def _take_basket(cycle_id: int, format_id: int, count: int) -> int:
-    """Take ``count`` baskets of a format; return the price of one.
+@dataclass(frozen=True)
+class _Prices:
+    baskets: dict[int, int]
+    products: dict[int, int]
 
-    One statement: the conditional update returns the price of the row it changed.
-    Only when it changed nothing is the format read again, to say why."""
+
+def _prices(cycle_id: int, cart: Cart) -> _Prices:
+    """This week's price of every format and product asked for (one statement, no lock);
+    a product nobody declared has none."""
+    rows = db.session.connection().execute(_PRICES, {
+        "p_cycle": cycle_id, "p_formats": [i for i, n in cart.baskets.items() if n],
+        "p_products": [i for i, q in cart.products.items() if q]}).all()
+    return _Prices(baskets={row.id: int(row.price_cents) for row in rows if row.basket},
+                   products={row.id: int(row.price_cents) for row in rows if not row.basket})
+
+
+def _basket_line(prices: _Prices, format_id: int, count: int) -> OrderLine:
     if count > MAX_BASKETS_PER_LINE:
         raise ServiceError(_("Au plus %(n)d paniers d'un même format.", n=MAX_BASKETS_PER_LINE))
-    price = db.session.connection().execute(
-        _TAKE_BASKETS, {"p_format": format_id, "p_cycle": cycle_id, "p_count": count}
-    ).scalar_one_or_none()
-    if price is not None:
-        return int(price)
-    offered = db.session.scalar(select(BasketFormat.id).where(
-        BasketFormat.id == format_id, BasketFormat.cycle_id == cycle_id))
-    if offered is None:
+    price = prices.baskets.get(format_id)
+    if price is None:
         raise ServiceError(_("Ce format de panier n'est pas proposé cette semaine."))
-    raise OutOfStock(_("Plus assez de paniers disponibles pour ce format."))
+    return OrderLine(basket_format_id=format_id, quantity=count, unit_price_cents=price,
+                     total_cents=count * price)
 
 
-def _take_product(cycle_id: int, product: Product, quantity: int, limit: int) -> int:
-    """Take ``quantity`` of a product; return the price per sale unit (as ``_take_basket``:
-    one conditional update returning the price, the stock read again only to say why not)."""
-    if quantity > limit:
+def _product_line(prices: _Prices, product_id: int, quantity: int,
+                  canteen_id: int | None) -> OrderLine:
+    product = db.session.get(Product, product_id)
+    if product is None:
+        raise ServiceError(_("Produit inconnu."))
+    if quantity > _line_limit(product, canteen_id):
         raise ServiceError(_("%(product)s : quantité trop grande.", product=product.name))
-    price = db.session.connection().execute(
-        _TAKE_PRODUCT, {"p_cycle": cycle_id, "p_product": product.id, "p_quantity": quantity}
-    ).scalar_one_or_none()
-    if price is not None:
-        return int(price)
-    declared = db.session.scalar(select(ProductStock.declared).where(
-        ProductStock.cycle_id == cycle_id, ProductStock.product_id == product.id))
-    if not declared:
+    price = prices.products.get(product_id)
+    if price is None:
         raise ServiceError(_("%(product)s n'est pas proposé cette semaine.", product=product.name))
-    raise OutOfStock(
-        _("%(product)s : plus assez de stock disponible.", product=product.name)
-    )
+    return OrderLine(product_id=product_id, quantity=quantity, unit_price_cents=price,
+                     total_cents=value_cents(quantity, price, product.unit))
+
+
+def _take_stock(cycle_id: int, lines: list[OrderLine]) -> None:
+    """Take the stock of every line, baskets by id then products by id (the lock order).
+
+    One conditional update per line; only when one changes nothing is the row read
+    again, to say why: sold out, or its price changed since the order read it."""
+    connection = db.session.connection()
+    for line in sorted(lines, key=lambda ln: (ln.basket_format_id is None,
+                                              ln.basket_format_id or ln.product_id)):
+        if line.basket_format_id is not None:
+            taken = connection.execute(_TAKE_BASKETS, {
+                "p_format": line.basket_format_id, "p_cycle": cycle_id,
+                "p_price": line.unit_price_cents, "p_count": line.quantity})
+            if taken.rowcount != 1:  # type: ignore[attr-defined]
+                price = db.session.scalar(select(BasketFormat.price_cents).where(
+                    BasketFormat.id == line.basket_format_id))
+                if price != line.unit_price_cents:
+                    raise ServiceError(_("Le prix d'un panier vient de changer : vérifiez "
+                                         "votre commande."))
+                raise OutOfStock(_("Plus assez de paniers disponibles pour ce format."))
+        else:
+            taken = connection.execute(_TAKE_PRODUCT, {
+                "p_product": line.product_id, "p_cycle": cycle_id,
+                "p_price": line.unit_price_cents, "p_quantity": line.quantity})
+            if taken.rowcount != 1:  # type: ignore[attr-defined]
+                product = db.session.get(Product, line.product_id)
+                name = product.name if product is not None else "?"
+                price = db.session.scalar(select(ProductStock.price_cents).where(
+                    ProductStock.cycle_id == cycle_id,
+                    ProductStock.product_id == line.product_id))
+                if price != line.unit_price_cents:
+                    raise ServiceError(_("%(product)s : le prix vient de changer, vérifiez "
+                                         "votre commande.", product=name))
+                raise OutOfStock(
+                    _("%(product)s : plus assez de stock disponible.", product=name))
 
 
 def place_order(
@@ -142,35 +196,24 @@ def place_order(
         raise ServiceError(_("Les quantités ne peuvent pas être négatives."))
     try:
         _locked_open_cycle(cycle_id, now)
+        prices = _prices(cycle_id, cart)
         order = Order(
             cycle_id=cycle_id, user_id=user.id, point_id=point_id, canteen_id=canteen_id,
             source=source, status=OrderStatus.PLACED, placed_dt=now,
         )
         for format_id, count in sorted(cart.baskets.items()):
             if count:
-                price = _take_basket(cycle_id, format_id, count)
-                order.lines.append(OrderLine(
-                    basket_format_id=format_id, quantity=count,
-                    unit_price_cents=price, total_cents=count * price,
-                ))
+                order.lines.append(_basket_line(prices, format_id, count))
         for product_id, quantity in sorted(cart.products.items()):
             if quantity:
-                product = db.session.get(Product, product_id)
-                if product is None:
-                    raise ServiceError(_("Produit inconnu."))
-                limit = _line_limit(product, canteen_id)
-                price = _take_product(cycle_id, product, quantity, limit)
-                order.lines.append(OrderLine(
-                    product_id=product_id, quantity=quantity, unit_price_cents=price,
-                    total_cents=value_cents(quantity, price, product.unit),
-                ))
+                order.lines.append(_product_line(prices, product_id, quantity, canteen_id))
         order.total_cents = sum(line.total_cents for line in order.lines)
-        db.session.add(order)
-        payments.attach_payment(order, user, payment_method, now)
+        payment = payments.new_payment(order, user, payment_method, now)  # the fund: first
+        _write(order, payment)
         message_id = None
         if confirm and order.status == OrderStatus.PLACED:
-            db.session.flush()
             message_id = notifications.add_order_confirmation(order, user)
+        _take_stock(cycle_id, order.lines)  # last: the hot rows stay locked until the commit
         db.session.commit()
     except ServiceError:
         db.session.rollback()
@@ -178,6 +221,23 @@ def place_order(
     if message_id is not None:
         notifications.hand_to_workers(message_id)
     return order
+
+
+def _write(order: Order, payment: Payment | None) -> None:
+    """The order, its lines and its payment: three statements, loaded in the session."""
+    insert_rows([order])
+    for line in order.lines:
+        line.order_id = order.id
+    insert_rows(order.lines)
+    written: list[Order | OrderLine | Payment] = [order, *order.lines]
+    if payment is None:
+        order.payment = None  # known: no statement to find it out later
+    else:
+        payment.order_id = order.id
+        payment.refunds = []
+        insert_rows([payment])
+        written.append(payment)
+    attach_loaded(written)
 
 
 def _line_limit(product: Product, canteen_id: int | None) -> int:
@@ -225,8 +285,8 @@ def cancel_order(user: User, order_id: int, now: datetime | None = None) -> Orde
         )
         if cancelled.rowcount != 1:  # type: ignore[attr-defined]
             raise ServiceError(_("Cette commande est déjà annulée."))
+        to_refund = payments.on_order_cancelled(order, now)  # the fund, then the stock
         release_stock(order)
-        to_refund = payments.on_order_cancelled(order, now)
         db.session.commit()
     except ServiceError:
         db.session.rollback()

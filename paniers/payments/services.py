@@ -51,9 +51,10 @@ def line_prices(order: Order) -> list[LinePrice]:
                       line.unit_price_cents, line.total_cents) for line in order.lines]
 
 
-def attach_payment(order: Order, user: User, method: str, now: datetime) -> Payment | None:
+def new_payment(order: Order, user: User, method: str, now: datetime) -> Payment | None:
     """Inside the placing transaction: the solidarity share, taken from the fund if it
-    still has it (else the normal price), and how the order will be paid.
+    still has it (else the normal price), and how the order will be paid: the payment,
+    for the caller to write with the order (it is not added to the session).
 
     Canteen orders are invoiced apart and get no payment."""
     if order.canteen_id is not None:
@@ -71,7 +72,6 @@ def attach_payment(order: Order, user: User, method: str, now: datetime) -> Paym
         order.status = OrderStatus.AWAITING_PAYMENT
         payment.status = PaymentStatus.PENDING
         payment.expires_dt = now + RESERVATION
-    db.session.add(payment)
     return payment
 
 
@@ -255,8 +255,9 @@ def release(payment: Payment, status: PaymentStatus, now: datetime) -> None:
         .execution_options(synchronize_session=False))
     if released.rowcount == 1:  # type: ignore[attr-defined]
         db.session.expire(payment.order)
-        release_stock(payment.order)
+        # The lock order of placing (orders.services): the fund, then the stock.
         solidarity.give_back(payment.cycle_id, payment.solidarity_cents)
+        release_stock(payment.order)
 
 
 def close_checkout(order: Order) -> None:

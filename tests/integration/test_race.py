@@ -186,3 +186,39 @@ def test_baskets_and_produce_ordered_in_any_order_never_oversell_nor_deadlock(pg
             wanted = sorted((name, q) for name, q in carts[job % len(carts)])
             assert sorted((ln.basket_format.code if ln.basket_format_id else ln.product.name,
                            ln.quantity) for ln in order.lines) == wanted
+
+
+def test_an_order_placed_while_its_price_changes_is_refused_and_writes_nothing(pg_app,
+                                                                              monkeypatch):
+    """The stock is taken last, at the price read first: a farmer's new price committed
+    in between (here, on a connection of its own, while the order writes its payment)
+    refuses the order with why, instead of selling at a price the household never saw."""
+    from sqlalchemy import create_engine, update
+
+    from paniers.errors import ServiceError
+    from paniers.payments import services as payments
+
+    cycle = open_week(supply={"Pomme de terre": 50_000})
+    potatoes = product("Pomme de terre")
+    farmer = create_engine(db.engine.url)
+    writing_payment = payments.new_payment
+
+    def new_price_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        with farmer.begin() as connection:
+            connection.execute(update(ProductStock).where(
+                ProductStock.cycle_id == cycle.id, ProductStock.product_id == potatoes.id
+            ).values(price_cents=ProductStock.price_cents + 20))
+        return writing_payment(*args, **kwargs)
+
+    monkeypatch.setattr(payments, "new_payment", new_price_meanwhile)
+    try:
+        with pytest.raises(ServiceError, match="Pomme de terre : le prix vient de changer"):
+            orders.place_order(user("foyer@paniers.demo"), cycle.id, orderable_points()[0].id,
+                               orders.Cart(baskets={cycle.formats[0].id: 1},
+                                           products={potatoes.id: 1000}))
+    finally:
+        farmer.dispose()
+
+    assert db.session.scalar(select(func.count(Order.id)).where(Order.cycle_id == cycle.id)) == 0
+    assert sold(cycle.id)["small"][0] == 0
+    assert sold(cycle.id)["Pomme de terre"][0] == 0
