@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, literal, select, union_all, update
+from sqlalchemy import bindparam, literal, select, true, union_all, update
 
 from paniers.accounts.models import Role, User
 from paniers.cycles.models import BasketFormat, OrderCycle, ProductStock
@@ -68,6 +68,15 @@ _PRICES = union_all(
     select(literal(False).label("basket"), _stocks.c.product_id, _stocks.c.price_cents)
     .where(_stocks.c.cycle_id == bindparam("p_cycle"), _stocks.c.declared > 0,
            _stocks.c.product_id.in_(bindparam("p_products", expanding=True))),
+).subquery("prices")
+# The cycle share-locked and the prices of what is asked, in one round trip: a row per
+# price (the cycle's columns repeated), one row with no price when nothing is offered.
+_LOCK_CYCLE_AND_PRICES = (
+    select(_cycles.c.status, _cycles.c.cutoff_dt, _PRICES.c.basket, _PRICES.c.id,
+           _PRICES.c.price_cents)
+    .select_from(_cycles.outerjoin(_PRICES, true()))
+    .where(_cycles.c.id == bindparam("p_cycle"))
+    .with_for_update(read=True, of=_cycles)
 )
 _TAKE_BASKETS = (
     update(_formats)
@@ -101,14 +110,20 @@ class _Prices:
     products: dict[int, int]
 
 
-def _prices(cycle_id: int, cart: Cart) -> _Prices:
-    """This week's price of every format and product asked for (one statement, no lock);
-    a product nobody declared has none."""
-    rows = db.session.connection().execute(_PRICES, {
+def _lock_open_cycle_and_price(cycle_id: int, cart: Cart, now: datetime) -> _Prices:
+    """Share-lock the cycle row and check, on the row as locked, that it takes orders;
+    with the week's price of every format and product asked for (a product nobody
+    declared has none). One statement."""
+    rows = db.session.connection().execute(_LOCK_CYCLE_AND_PRICES, {
         "p_cycle": cycle_id, "p_formats": [i for i, n in cart.baskets.items() if n],
         "p_products": [i for i, q in cart.products.items() if q]}).all()
-    return _Prices(baskets={row.id: int(row.price_cents) for row in rows if row.basket},
-                   products={row.id: int(row.price_cents) for row in rows if not row.basket})
+    if not rows:
+        raise NotFound(_("Ce cycle de commande n'existe pas."))
+    if not accepts_orders(rows[0].status, rows[0].cutoff_dt, now):
+        raise ServiceError(_("Les commandes de cette semaine sont closes."))
+    priced = [row for row in rows if row.id is not None]
+    return _Prices(baskets={row.id: int(row.price_cents) for row in priced if row.basket},
+                   products={row.id: int(row.price_cents) for row in priced if not row.basket})
 
 
 def _basket_line(prices: _Prices, format_id: int, count: int) -> OrderLine:
@@ -195,8 +210,7 @@ def place_order(
     if any(q < 0 for q in (*cart.baskets.values(), *cart.products.values())):
         raise ServiceError(_("Les quantités ne peuvent pas être négatives."))
     try:
-        _locked_open_cycle(cycle_id, now)
-        prices = _prices(cycle_id, cart)
+        prices = _lock_open_cycle_and_price(cycle_id, cart, now)
         order = Order(
             cycle_id=cycle_id, user_id=user.id, point_id=point_id, canteen_id=canteen_id,
             source=source, status=OrderStatus.PLACED, placed_dt=now,
