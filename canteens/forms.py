@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -34,7 +35,7 @@ class ForecastForm(FlaskForm):
 
 
 HORIZONS = [("meals-20", _l("Les 20 prochains repas"))] + [
-    (f"weeks-{n}", _l("%(n)d semaine(s)", n=n)) for n in range(1, 7)
+    (f"weeks-{n}", lazy_ngettext("%(num)d semaine", "%(num)d semaines", n)) for n in range(1, 7)
 ]
 
 

@@ -188,7 +188,7 @@ def _vegetarian_counter(request: PlanRequest, meals: Sequence[PlannedMeal]) -> R
         if sum(1 for m in in_week if m.vegetarian) >= min(wanted, len(in_week)):
             met_weeks += 1
     weeks = len(request.weeks)
-    label = f"weeks with {wanted} vegetarian menu(s)"
+    label = f"weeks with {wanted} vegetarian {'menu' if wanted == 1 else 'menus'}"
     return RuleCount("vegetarian_weekly", label, met_weeks, weeks, "min", met_weeks >= weeks)
 
 

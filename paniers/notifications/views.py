@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
@@ -28,5 +28,6 @@ def remind_now() -> Response:
     cycle = current_cycle()
     if cycle is not None and FlaskForm().validate_on_submit():
         queued = services.notify_pickup_reminders(cycle.id)
-        flash(_("%(n)d rappel(s) envoyé(s) aux foyers.", n=len(queued)), "success")
+        flash(ngettext("%(num)d rappel envoyé aux foyers.", "%(num)d rappels envoyés aux foyers.",
+                       len(queued)), "success")
     return redirect(url_for("notifications.log_page"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -51,8 +52,9 @@ def close_evening() -> Response:
     if cycle is not None and form.validate_on_submit():
         evening = services.close_evening(current_user, cycle.id, form.outcome.data or "",
                                          form.note.data or "", point_id)
-        flash(_("Soirée close : %(n)d panier(s) non retiré(s), les foyers sont prévenus.",
-                n=evening.unclaimed), "success")
+        flash(ngettext("Soirée close : %(num)d panier non retiré, les foyers sont prévenus.",
+                       "Soirée close : %(num)d paniers non retirés, les foyers sont prévenus.",
+                       evening.unclaimed), "success")
     else:
         flash(_("Dites ce que deviennent les paniers non retirés."), "error")
     return redirect(url_for("points.evening", point=point_id))

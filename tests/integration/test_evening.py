@@ -73,7 +73,7 @@ def test_the_host_closes_the_evening_and_the_baskets_left_are_recorded(browser):
     page = browser.post("/relais/soiree/cloture",
                         {"outcome": "charity", "note": "Restos du cœur, rue Jean-Jaurès"},
                         form_page="/relais/").text
-    assert "Soirée close : 1 panier(s) non retiré(s)" in page
+    assert "Soirée close : 1 panier non retiré, les foyers sont prévenus." in page
     assert "1 remise" in page and "0 restante" in page and "1 non retirée" in page
     assert "Paniers donnés à une association partenaire — Restos du cœur" in page
     assert status(missed.id) == OrderStatus.UNCLAIMED
