@@ -174,8 +174,7 @@ def _take_stock(cycle_id: int, lines: list[OrderLine]) -> None:
                 "p_product": line.product_id, "p_cycle": cycle_id,
                 "p_price": line.unit_price_cents, "p_quantity": line.quantity})
             if taken.rowcount != 1:  # type: ignore[attr-defined]
-                product = db.session.get(Product, line.product_id)
-                name = product.name if product is not None else "?"
+                name = line.product.name  # loaded when the line was priced
                 price = db.session.scalar(select(ProductStock.price_cents).where(
                     ProductStock.cycle_id == cycle_id,
                     ProductStock.product_id == line.product_id))

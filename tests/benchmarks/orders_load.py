@@ -55,9 +55,9 @@ from paniers.migrate import upgrade  # noqa: E402
 from paniers.orders.models import Order, OrderLine  # noqa: E402
 from tests.integration.week import open_week  # noqa: E402
 from tests.support.households import add_households  # noqa: E402
+from tests.support.services import REDIS_URL, unique_queue  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
 PASSWORD = "paniers-demo"
 
 
@@ -145,7 +145,7 @@ def redis_queue(broker_url: str) -> tuple[str, str] | None:
         redis.Redis.from_url(broker_url, socket_connect_timeout=2).ping()
     except redis.RedisError:
         return None
-    return broker_url, f"bench-{uuid.uuid4().hex[:10]}"
+    return broker_url, unique_queue("bench")
 
 
 def drop_queue(broker: tuple[str, str] | None) -> None:
@@ -332,7 +332,7 @@ def main() -> int:
     parser.add_argument("--database-url", default=os.environ.get("PANIERS_BENCH_DATABASE_URL",
                                                                   DEFAULT_URL))
     parser.add_argument("--broker-url", default=os.environ.get("PANIERS_BENCH_BROKER_URL",
-                                                                DEFAULT_BROKER))
+                                                                REDIS_URL))
     args = parser.parse_args()
 
     cores = os.cpu_count()

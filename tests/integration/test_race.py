@@ -14,14 +14,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, update
 
 from paniers import create_app
 from paniers.cycles.models import BasketFormat, ProductStock
+from paniers.errors import ServiceError
 from paniers.extensions import db
 from paniers.orders import services as orders
 from paniers.orders.catalogue import orderable_points
 from paniers.orders.models import Order, OrderLine
+from paniers.payments import services as payments
 from tests.integration.week import open_week, product, user
 from tests.support.households import add_households
 from tests.support.services import postgres_schema
@@ -193,11 +195,6 @@ def test_an_order_placed_while_its_price_changes_is_refused_and_writes_nothing(p
     """The stock is taken last, at the price read first: a farmer's new price committed
     in between (here, on a connection of its own, while the order writes its payment)
     refuses the order with why, instead of selling at a price the household never saw."""
-    from sqlalchemy import create_engine, update
-
-    from paniers.errors import ServiceError
-    from paniers.payments import services as payments
-
     cycle = open_week(supply={"Pomme de terre": 50_000})
     potatoes = product("Pomme de terre")
     farmer = create_engine(db.engine.url)
