@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import smtplib
+import tempfile
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,7 @@ log = logging.getLogger(__name__)
 def send(message: EmailMessage, key: str, config: Any) -> str:
     """Send through ``MAIL_SERVER``; without one, write ``<key>.eml`` to the outbox folder.
 
-    Returns where the message went. Writing the same key twice replaces the file,
+    Returns where the message went. Writing the same key twice replaces the file, whole,
     so a retried task leaves one message in the outbox.
     """
     server = config.get("MAIL_SERVER") or ""
@@ -23,7 +25,12 @@ def send(message: EmailMessage, key: str, config: Any) -> str:
         folder = Path(config["MAIL_OUTBOX_DIR"])
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / (re.sub(r"[^A-Za-z0-9_.-]", "-", key) + ".eml")
-        path.write_bytes(bytes(message))
+        # Written aside, then renamed: whoever reads the folder (or a second worker
+        # writing the same key) never sees a half-written message.
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".", suffix=".part",
+                                         delete=False) as part:
+            part.write(bytes(message))
+        os.replace(part.name, path)
         return str(path.name)
     with smtplib.SMTP(server, int(config.get("MAIL_PORT", 25)), timeout=10) as smtp:
         smtp.send_message(message)

@@ -20,6 +20,7 @@ from paniers.types import utcnow
 from tests.integration.test_household import order_form
 from tests.integration.week import basket, open_week, product, user
 from tests.support.smtp import mailing_app
+from tests.support.workers import wait_until
 
 HOUSEHOLD = "foyer@paniers.demo"
 
@@ -93,6 +94,10 @@ def test_a_message_is_sent_once_however_often_it_is_asked_or_retried(app):
     order = place(cycle)
     first = notifications.notify_order_confirmed(order.id)
     app.inbox.wait_for(HOUSEHOLD, "Commande n°")
+    # The mail reaches the server a moment before the worker records it sent: asked
+    # again in between, the message is rightly still pending.
+    wait_until(lambda: [m.status for m in sent(Kind.ORDER_CONFIRMATION)] == [MessageStatus.SENT],
+               20, "the confirmation recorded as sent")
     again = notifications.notify_order_confirmed(order.id)
     retried = app.extensions["celery"].send_task(notifications.SEND_TASK, args=first)
     assert retried.get(timeout=20) == "done"
