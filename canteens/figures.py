@@ -18,10 +18,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from canteens.egalim import EgalimFigures, PurchaseLine, egalim_figures
+from canteens.menu_planner.egalim import EgalimFigures, PurchaseLine, egalim_figures
 from canteens.models import Canteen, OutsidePurchase, WeekOrder
+from paniers.allocation.models import AllocationLine
 from paniers.cycles.models import OrderCycle
-from paniers.cycles.results import AllocationLine
 from paniers.cycles.states import CycleStatus
 from paniers.extensions import db
 from paniers.orders.models import Order, OrderLine, OrderStatus

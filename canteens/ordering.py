@@ -3,7 +3,7 @@ elsewhere, and the demand the farms can expect from the canteens' plans.
 
 What a week needs is the planned dishes' grams per child times the forecast
 portions of each day, summed and rounded up to the product's unit
-(:func:`canteens.plan_report.week_orders`). Only what the farms of Paniers
+(:func:`canteens.menu_planner.report.week_orders`). Only what the farms of Paniers
 declared in the cycle is ordered through it; the rest is listed "hors circuit"
 with its estimated cost.
 """
@@ -17,11 +17,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from canteens import planning, services
-from canteens.catalogue import Catalogue
+from canteens import menus, services
+from canteens.menu_planner.catalogue import Catalogue
+from canteens.menu_planner.data import week_of
+from canteens.menu_planner.report import week_orders
 from canteens.models import Canteen, OutsidePurchase, StoredPlan, WeekOrder
-from canteens.plan_data import week_of
-from canteens.plan_report import week_orders
 from paniers.accounts.models import User
 from paniers.cycles.models import OrderCycle, ProductStock
 from paniers.cycles.states import CycleStatus
@@ -51,7 +51,7 @@ def week_needs(canteen: Canteen, stored: StoredPlan, monday: date,
                catalogue: Catalogue | None = None) -> dict[str, int]:
     """Base amounts by product for the plan's meals of the week of ``monday``."""
     catalogue = catalogue or services.stored_catalogue(with_retired=True)
-    meals = planning.plain_meals(stored, catalogue)
+    meals = menus.plain_meals(stored, catalogue)
     days = [m.date for m in meals if services.monday_of(m.date) == monday]
     portions = {day: f.portions for day, f in services.forecasts(canteen, days).items()}
     return week_orders(meals, week_of(monday), catalogue.products, portions)
@@ -103,7 +103,7 @@ def order_planned_week(user: User, now: datetime | None = None) -> WeekOrder:
     canteen = services.canteen_of(user)
     cycle = open_cycle()
     monday = services.monday_of(cycle.delivery_date)
-    stored = planning.plan_for_week(canteen, monday)
+    stored = menus.plan_for_week(canteen, monday)
     if stored is None:
         raise ServiceError(_("Aucun plan de menus ne couvre la semaine du cycle ouvert."))
     existing = week_order_of(canteen, monday)
@@ -150,7 +150,7 @@ def expected_demand(today: date, weeks: int = 6) -> tuple[list[date], list[Deman
     totals: dict[str, dict[date, int]] = {}
     for canteen in db.session.scalars(select(Canteen).order_by(Canteen.id)):
         for monday in mondays:
-            stored = planning.plan_for_week(canteen, monday)
+            stored = menus.plan_for_week(canteen, monday)
             if stored is None:
                 continue
             for name, amount in week_needs(canteen, stored, monday, catalogue).items():

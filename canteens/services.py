@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from canteens import catalogue as cat
+from canteens.menu_planner import catalogue as cat
 from canteens.models import (
     BoughtInItem,
     Canteen,

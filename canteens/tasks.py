@@ -12,14 +12,14 @@ log = logging.getLogger(__name__)
 @shared_task(acks_late=True, ignore_result=True)
 def plan_menus(job_id: int) -> None:
     """Plan the menus a job asks for and store the plan (a job already done is left alone)."""
-    from canteens import planning
+    from canteens import menus
     from paniers.errors import ServiceError
 
     try:
-        planning.run_plan_job(job_id)
+        menus.run_plan_job(job_id)
     except ServiceError as error:
-        planning.finish(job_id, "failed", {"error": str(error)})
+        menus.finish(job_id, "failed", {"error": str(error)})
     except Exception:
         log.exception("planning job %s failed", job_id)
-        planning.finish(job_id, "failed", {"error": "internal"})
+        menus.finish(job_id, "failed", {"error": "internal"})
         raise

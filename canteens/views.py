@@ -12,8 +12,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
 from canteens import figures as egalim
-from canteens import ordering, planning, services
-from canteens.catalogue import ATTRIBUTES, COURSES
+from canteens import menus, ordering, services
 from canteens.forms import DishForm, ForecastForm, MealForm, PlanForm
 from canteens.labels import (
     ATTRIBUTE_LABELS,
@@ -23,6 +22,7 @@ from canteens.labels import (
     STEP_LABELS,
     percent,
 )
+from canteens.menu_planner.catalogue import ATTRIBUTES, COURSES
 from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
 from paniers.cycles.services import current_cycle
@@ -81,16 +81,16 @@ def forecast() -> str | BaseResponse:
 @manager_only
 def plan() -> str:
     canteen = services.canteen_of(current_user)
-    stored = planning.latest_plan(canteen)
-    job = planning.latest_job(canteen)
+    stored = menus.latest_plan(canteen)
+    job = menus.latest_job(canteen)
     form = PlanForm(first_day=_monday(None))
     cycle = current_cycle()
     order_week = (services.monday_of(cycle.delivery_date)
                   if cycle is not None and cycle.status == CycleStatus.OPEN else None)
     return render_template(
         "canteens/plan.html", canteen=canteen, stored=stored, job=job, form=form,
-        running=job is not None and job.status in planning.RUNNING,
-        weeks=planning.weeks_of(stored) if stored else [], order_week=order_week,
+        running=job is not None and job.status in menus.RUNNING,
+        weeks=menus.weeks_of(stored) if stored else [], order_week=order_week,
         ordered=ordering.week_order_of(canteen, order_week) if order_week else None, **LABELS)
 
 
@@ -101,7 +101,7 @@ def start_plan() -> BaseResponse:
     form = PlanForm()
     if form.validate():
         meals, weeks = form.amount()
-        planning.start_planning(canteen, form.first_day.data, meals=meals, weeks=weeks)
+        menus.start_planning(canteen, form.first_day.data, meals=meals, weeks=weeks)
         flash(_("Planification lancée : la page se met à jour toute seule."), "success")
     else:
         for errors in form.errors.values():
@@ -113,7 +113,7 @@ def start_plan() -> BaseResponse:
 @manager_only
 def edit_meal(plan_id: int, day: str) -> str | BaseResponse:
     canteen = services.canteen_of(current_user)
-    stored = planning.own_plan(canteen, plan_id)
+    stored = menus.own_plan(canteen, plan_id)
     try:
         served = date.fromisoformat(day)
     except ValueError:
@@ -132,7 +132,7 @@ def edit_meal(plan_id: int, day: str) -> str | BaseResponse:
         if not form.is_submitted():
             field.data = current[course].id if course in current else 0
     if form.validate_on_submit():
-        planning.edit_meal(canteen, plan_id, served,
+        menus.edit_meal(canteen, plan_id, served,
                            {c: getattr(form, c).data or None for c in COURSES})
         flash(_("Repas modifié ; les compteurs sont recalculés."), "success")
         return redirect(url_for("canteens.plan") + f"#j-{served.isoformat()}")
@@ -153,7 +153,7 @@ def week_order() -> str | BaseResponse:
     is_open = cycle is not None and cycle.status == CycleStatus.OPEN
     monday = (services.monday_of(cycle.delivery_date) if cycle is not None and is_open
               else _monday(request.args.get("semaine")))
-    stored = planning.plan_for_week(canteen, monday)
+    stored = menus.plan_for_week(canteen, monday)
     ordered = ordering.week_order_of(canteen, monday)
     needs: list[ordering.Need] = (ordering.split_needs(canteen, stored, cycle)
              if stored and is_open and cycle is not None and ordered is None else [])

@@ -91,7 +91,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from canteens.views import blueprint as canteens
     from paniers.accounts.views import blueprint as accounts
-    from paniers.cycles.planning_views import blueprint as planning
+    from paniers.allocation.views import blueprint as allocation
     from paniers.cycles.views import blueprint as cycles
     from paniers.delivery.views import blueprint as delivery
     from paniers.main import blueprint as main
@@ -99,7 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from paniers.points.views import blueprint as points
     from producers.views import blueprint as producers
 
-    for blueprint in (main, accounts, cycles, planning, delivery, orders, points, producers,
+    for blueprint in (main, accounts, cycles, allocation, delivery, orders, points, producers,
                       canteens):
         app.register_blueprint(blueprint)
     from paniers.health import blueprint as health

@@ -63,8 +63,9 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(conf)
     celery_app.set_default()
-    celery_app.autodiscover_tasks(["paniers.cycles", "paniers.delivery", "paniers.subscriptions",
-                                   "paniers.notifications", "canteens", "paniers.payments"],
+    celery_app.autodiscover_tasks(["paniers.cycles", "paniers.allocation", "paniers.delivery",
+                                   "paniers.subscriptions", "paniers.notifications", "canteens",
+                                   "paniers.payments"],
                                   related_name="tasks", force=True)
     app.extensions["celery"] = celery_app
     return celery_app

@@ -14,9 +14,10 @@ from canteens.models import (
     WeekOrder,
 )
 from paniers.accounts.models import User
+from paniers.allocation.models import AllocationLine, BasketItem, Shortage
 from paniers.cycles.models import BasketFormat, OrderCycle, ProductStock
-from paniers.cycles.results import AllocationLine, BasketItem, CycleJob, Shortage
 from paniers.delivery.models import Route, RouteStop, UnservedPoint, Vehicle
+from paniers.jobs.models import CycleJob
 from paniers.notifications.models import NotificationPreference, OutboundMessage
 from paniers.orders.models import Order, OrderLine
 from paniers.payments.models import Payment, ProviderEvent, Refund, SolidarityFund

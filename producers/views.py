@@ -87,7 +87,7 @@ def supply() -> str | Response:
 @role_required(Role.FARMER)
 def week() -> str:
     """What the farm brings to the hub for the allocated week, and its revenue."""
-    from paniers.cycles.outcome import what_to_bring
+    from paniers.allocation.outcome import what_to_bring
     from paniers.cycles.services import current_cycle
     from paniers.cycles.states import CycleStatus
 

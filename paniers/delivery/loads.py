@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from paniers.cycles.results import BasketItem, Shortage
+from paniers.allocation.models import BasketItem, Shortage
 from paniers.extensions import db
 from paniers.orders.models import Order, OrderStatus
 from producers.units import weight_g

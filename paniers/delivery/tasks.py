@@ -10,11 +10,11 @@ from celery import shared_task
 @shared_task(bind=True, acks_late=True, ignore_result=True)
 def plan_routes(self: Any, job_id: int, time_limit_s: float = 5.0) -> None:
     """Plan the rounds of a job's cycle (idempotent: it replaces the cycle's rounds)."""
-    from paniers.cycles import jobs
-    from paniers.cycles.results import CycleJob, JobStatus
     from paniers.delivery.planning import plan_cycle_routes
     from paniers.errors import ServiceError
     from paniers.extensions import db
+    from paniers.jobs import services as jobs
+    from paniers.jobs.models import CycleJob, JobStatus
 
     job = db.session.get(CycleJob, job_id)
     if job is None or job.status == JobStatus.DONE:

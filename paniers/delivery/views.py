@@ -1,29 +1,34 @@
-"""The coordinator's fleet page."""
+"""The coordinator's delivery pages: the week's rounds (map, route sheets, re-planning)
+and the fleet."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
-from paniers.delivery import services
+from paniers.cycles import services as cycles
+from paniers.delivery import planning, services
 from paniers.delivery.forms import VehicleForm
 from paniers.errors import ServiceError
+from paniers.jobs import services as jobs
 from paniers.points.models import format_window
 
-blueprint = Blueprint("delivery", __name__, url_prefix="/coordination/flotte")
+blueprint = Blueprint("delivery", __name__, url_prefix="/coordination")
+PLAN_ROUTES = "paniers.delivery.tasks.plan_routes"
 
 
-@blueprint.route("/")
+@blueprint.route("/flotte/")
 @role_required(Role.COORDINATOR)
 def fleet() -> str:
     vehicles = services.fleet()
     return render_template("delivery/fleet.html", vehicles=vehicles, format_window=format_window)
 
 
-@blueprint.route("/<int:vehicle_id>", methods=["GET", "POST"])
+@blueprint.route("/flotte/<int:vehicle_id>", methods=["GET", "POST"])
 @role_required(Role.COORDINATOR)
 def edit(vehicle_id: int) -> str | Response:
     vehicle = next((v for v in services.fleet() if v.id == vehicle_id), None)
@@ -49,3 +54,35 @@ def edit(vehicle_id: int) -> str | Response:
                   "success")
             return redirect(url_for("delivery.fleet"))
     return render_template("delivery/edit.html", form=form, vehicle=vehicle)
+
+
+@blueprint.route("/cycles/<int:cycle_id>/tournees")
+@role_required(Role.COORDINATOR)
+def rounds(cycle_id: int) -> str:
+    cycle = cycles.get_cycle(cycle_id)
+    routes, unserved = planning.rounds_of(cycle_id)
+    return render_template(
+        "delivery/rounds.html", cycle=cycle, routes=routes, unserved=unserved,
+        action=FlaskForm(), **jobs.job_page(cycle_id, "routing"),
+        map_data=planning.map_data(routes, unserved, current_app.config.get("MAP_TILE_URL", "")),
+    )
+
+
+@blueprint.route("/cycles/<int:cycle_id>/planifier", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def run_planning(cycle_id: int) -> Response:
+    if FlaskForm().validate_on_submit():
+        cycles.get_cycle(cycle_id)
+        jobs.start_job(cycle_id, "routing", PLAN_ROUTES,
+                       current_app.config.get("ROUTING_TIME_LIMIT_S", 5.0))
+        flash(_("Planification des tournées lancée."), "success")
+    return redirect(url_for("delivery.rounds", cycle_id=cycle_id))
+
+
+@blueprint.route("/cycles/<int:cycle_id>/tournees/<int:route_id>/feuille")
+@role_required(Role.COORDINATOR)
+def route_sheet(cycle_id: int, route_id: int) -> str:
+    cycle = cycles.get_cycle(cycle_id)
+    route = planning.route_of(cycle_id, route_id)
+    return render_template("delivery/route_sheet.html", cycle=cycle, route=route,
+                           hosts=planning.hosts_of([s.point_id for s in route.stops]))

@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from canteens.models import Canteen
 from paniers.accounts.models import Role, User
+from paniers.allocation.optimiser.week import WeekPlan
+from paniers.allocation.services import allocate_cycle
 from paniers.cycles import services as cycles
-from paniers.cycles.allocating import allocate_cycle
 from paniers.cycles.models import BasketFormat, OrderCycle, ProductStock
 from paniers.cycles.states import PARIS, default_cutoff
-from paniers.cycles.week import WeekPlan
 from paniers.delivery.planning import plan_cycle_routes, rounds_of
 from paniers.demo.seed import seed_demo
 from paniers.errors import ServiceError

@@ -17,8 +17,8 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from paniers.accounts.models import User
+from paniers.allocation.outcome import what_households_see
 from paniers.cycles.models import BasketFormat, OrderCycle
-from paniers.cycles.outcome import what_households_see
 from paniers.cycles.states import PARIS
 from paniers.extensions import db
 from paniers.notifications.ical import Slot, pickup_event

@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 
 from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
+from paniers.allocation.outcome import what_households_see
 from paniers.cycles.models import OrderCycle, ProductStock
-from paniers.cycles.outcome import what_households_see
 from paniers.cycles.services import current_cycle
 from paniers.cycles.states import CycleStatus
 from paniers.errors import ServiceError

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from paniers.allocation.models import AllocationLine
 from paniers.cycles.models import ProductStock
-from paniers.cycles.results import AllocationLine
 from paniers.extensions import db
 from paniers.orders.models import Order, OrderStatus
 from paniers.payments.models import (

@@ -33,7 +33,7 @@ def refund_cycle_shortages(cycle_id: int) -> list[int]:
     """Refund the shortages allocation stored for a cycle (idempotent: run it again freely)."""
     from sqlalchemy import select
 
-    from paniers.cycles.results import Shortage
+    from paniers.allocation.models import Shortage
     from paniers.extensions import db
 
     rows = db.session.execute(select(Shortage.order_line_id, Shortage.refund_cents)

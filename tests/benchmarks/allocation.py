@@ -30,9 +30,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from paniers.cycles.allocation import plan_week  # noqa: E402
-from paniers.cycles.composition import compose_baskets  # noqa: E402
-from paniers.cycles.week import (  # noqa: E402
+from paniers.allocation.optimiser.composition import compose_baskets  # noqa: E402
+from paniers.allocation.optimiser.plan import plan_week  # noqa: E402
+from paniers.allocation.optimiser.week import (  # noqa: E402
     BasketFormat,
     DemandLine,
     Offer,

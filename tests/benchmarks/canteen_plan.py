@@ -23,8 +23,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from canteens.catalogue import Catalogue, load_demo_catalogue  # noqa: E402
-from canteens.planner import MenuPlan, PlanRequest, plan_menus, service_dates, week_of  # noqa: E402
+from canteens.menu_planner.catalogue import Catalogue, load_demo_catalogue  # noqa: E402
+from canteens.menu_planner.solve import MenuPlan, PlanRequest, plan_menus, service_dates, week_of  # noqa: E402
 
 MEALS = 20
 NURSERY_MEALS_PER_DAY = 180

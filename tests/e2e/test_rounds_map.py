@@ -15,7 +15,7 @@ from tests.support.services import closed_port
 
 @pytest.fixture()
 def routed_week(e2e_app: Any, live_server: Callable[[Any], str]) -> tuple[str, int]:
-    from paniers.cycles import allocating
+    from paniers.allocation import services as allocating
     from paniers.cycles import services as cycles
     from paniers.delivery.planning import plan_cycle_routes
     from paniers.extensions import db

@@ -24,9 +24,9 @@ from canteens.models import (
     StoredPlan,
     WeekOrder,
 )
-from paniers.cycles import allocating
+from paniers.allocation import services as allocating
+from paniers.allocation.models import AllocationLine, Shortage
 from paniers.cycles import services as cycles
-from paniers.cycles.results import AllocationLine, Shortage
 from paniers.extensions import db
 from paniers.orders import services as orders
 from paniers.orders.models import Order, OrderLine, OrderSource

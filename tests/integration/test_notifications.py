@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from paniers.cycles.results import Shortage
+from paniers.allocation.models import Shortage
 from paniers.cycles.states import PARIS
 from paniers.extensions import db
 from paniers.notifications import services as notifications

@@ -9,8 +9,8 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 
 from paniers import create_app
-from paniers.cycles.results import CycleJob
 from paniers.extensions import db
+from paniers.jobs.models import CycleJob
 from tests.integration.test_week_plan import SUPPLY, point_id
 from tests.integration.week import open_week, user
 from tests.support.services import need_redis, redis_celery, unique_queue

@@ -8,9 +8,9 @@ import io
 import pytest
 from sqlalchemy import select
 
-from paniers.cycles import allocating
+from paniers.allocation import services as allocating
+from paniers.allocation.models import AllocationLine, Shortage
 from paniers.cycles import services as cycles
-from paniers.cycles.results import AllocationLine, Shortage
 from paniers.cycles.states import PARIS
 from paniers.delivery.models import Route, UnservedPoint, Vehicle
 from paniers.delivery.planning import plan_cycle_routes

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from paniers.cycles.results import CycleJob
 from paniers.extensions import db
+from paniers.jobs.models import CycleJob
 
 
 def allocation_jobs(cycle_id: int) -> int:

@@ -14,7 +14,7 @@ from paniers.accounts.profile.forms import (
     NotificationsForm,
     ProfileForm,
 )
-from paniers.cycles.outcome import what_households_see
+from paniers.allocation.outcome import what_households_see
 from paniers.errors import ServiceError
 from paniers.extensions import db
 from paniers.notifications import services as notifications

@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from canteens.catalogue import load_demo_catalogue, parse_months
-from canteens.rules import SCHOOL_RULES
+from canteens.menu_planner.catalogue import load_demo_catalogue, parse_months
+from canteens.menu_planner.rules import SCHOOL_RULES
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from canteens.egalim import PurchaseLine, egalim_figures
+from canteens.menu_planner.egalim import PurchaseLine, egalim_figures
 
 
 def test_organic_conversion_and_labels_count_as_quality() -> None:

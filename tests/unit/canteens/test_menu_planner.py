@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from canteens.catalogue import Catalogue, Dish, load_demo_catalogue
-from canteens.planner import (
+from canteens.menu_planner.catalogue import Catalogue, Dish, load_demo_catalogue
+from canteens.menu_planner.solve import (
     MenuPlan,
     PlanRequest,
     ingredients_for_week,

@@ -17,8 +17,8 @@ from datetime import date
 
 import pytest
 
-from canteens.catalogue import Catalogue, Dish, Ingredient, Product
-from canteens.planner import MenuPlan, PlanRequest, ingredients_for_week, plan_menus
+from canteens.menu_planner.catalogue import Catalogue, Dish, Ingredient, Product
+from canteens.menu_planner.solve import MenuPlan, PlanRequest, ingredients_for_week, plan_menus
 
 ALL_YEAR = frozenset(range(1, 13))
 WEEK = (2026, 50)

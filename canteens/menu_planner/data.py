@@ -1,0 +1,192 @@
+"""Plain data in and out of the menu planner.
+
+Units: money in integer cents, per child meal unless said otherwise; supply and
+order quantities in the product's base amount (grams for kg products,
+millilitres for litre products, a count for pieces, bunches and dozens); a week
+is an ISO ``(year, week)`` pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from canteens.menu_planner.catalogue import COURSES, Dish, Product
+from canteens.menu_planner.rules import SCHOOL_RULES, FrequencyRule
+
+Week = tuple[int, int]
+
+#: No dish served twice within this many successive meals, by course.
+DEFAULT_MIN_GAP_MEALS: Mapping[str, int] = {
+    "starter": 5,
+    "main": 10,
+    "side": 4,
+    "dairy": 3,
+    "dessert": 3,
+}
+
+#: The 2011 order: a main, a side, a dairy product and a starter and/or a dessert.
+DEFAULT_OPTIONAL_COURSES = frozenset({"starter", "dessert"})
+
+
+def week_of(day: date) -> Week:
+    iso = day.isocalendar()
+    return (iso.year, iso.week)
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """What to plan.
+
+    ``dates``: one menu per date, in serving order. ``meal_counts``: children
+    served, the same every date or per date. ``budget_cents_per_meal``:
+    ingredient cost of one child's meal, averaged over the plan.
+    ``local_target_pct``: share of the purchase value bought from the farms
+    (``None``: no target; the report still lists what is not local).
+    ``min_gap_meals``: no dish twice within that many successive meals, by
+    course. ``supply_by_week``: for the weeks already declared, what the farms
+    offer, in base amounts per product (a product missing from a declared week
+    is not offered). ``prices_cents``: prices replacing the catalogue's, cents
+    per sale unit. ``optional_courses``: courses a meal may omit, at most one
+    per meal. ``time_limit_s``, ``workers``, ``seed``: for the CP-SAT solver.
+    """
+
+    dates: tuple[date, ...]
+    meal_counts: int | Mapping[date, int] = 1
+    budget_cents_per_meal: int | None = None
+    local_target_pct: int | None = None
+    min_gap_meals: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_MIN_GAP_MEALS))
+    supply_by_week: Mapping[Week, Mapping[str, int]] | None = None
+    prices_cents: Mapping[str, int] | None = None
+    rules: tuple[FrequencyRule, ...] = SCHOOL_RULES
+    vegetarian_meals_per_week: int = 1
+    optional_courses: frozenset[str] = DEFAULT_OPTIONAL_COURSES
+    time_limit_s: float = 10.0
+    workers: int = 2
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dates", tuple(self.dates))
+        if not self.dates:
+            raise ValueError("a plan needs at least one date")
+        if len(set(self.dates)) != len(self.dates):
+            raise ValueError("one menu per date: dates must not repeat")
+        if any(self.meal_count(day) < 0 for day in self.dates):
+            raise ValueError("meal counts must not be negative")
+        if not set(self.min_gap_meals) <= set(COURSES) or not self.optional_courses <= set(COURSES):
+            raise ValueError(f"courses are {COURSES}")
+        if "main" in self.optional_courses:
+            raise ValueError("every meal has a main")
+        if self.local_target_pct is not None and not 0 <= self.local_target_pct <= 100:
+            raise ValueError("the local target is a percentage between 0 and 100")
+        if self.time_limit_s <= 0 or self.workers < 1:
+            raise ValueError("the solver needs a positive time limit and at least one worker")
+
+    def meal_count(self, day: date) -> int:
+        if isinstance(self.meal_counts, int):
+            return self.meal_counts
+        if day not in self.meal_counts:
+            raise ValueError(f"no meal count for {day.isoformat()}")
+        return self.meal_counts[day]
+
+    @property
+    def weeks(self) -> tuple[Week, ...]:
+        return tuple(dict.fromkeys(week_of(day) for day in self.dates))
+
+    def gap(self, course: str) -> int:
+        return max(1, self.min_gap_meals.get(course, 1))
+
+
+@dataclass(frozen=True)
+class PlannedMeal:
+    """One menu: ``dishes`` by course, in course order (a course may be absent)."""
+
+    date: date
+    meal_count: int
+    dishes: Mapping[str, Dish]
+    cost_cents: int  # ingredients of one child's meal
+    vegetarian: bool
+
+
+@dataclass(frozen=True)
+class RuleCount:
+    """A rule's standing: ``count`` against ``bound`` (``kind`` 'min' or 'max').
+
+    Counts are meals or dishes for the frequency rules, weeks for
+    ``vegetarian_weekly``, cents per meal for ``budget``, repeats for
+    ``variety``, short (week, product) pairs for ``supply``, whole percent for
+    ``local_target``, meals missing a required course for ``menu_structure``
+    (only present when some are).
+    """
+
+    rule: str
+    label: str
+    count: int
+    bound: int
+    kind: str
+    met: bool
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A rule the plan breaks, by how much (in the rule's count unit) and why."""
+
+    rule: str
+    label: str
+    by: int
+    causes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """More of a product needed in a declared week than the farms offered (base amounts)."""
+
+    week: Week
+    product: str
+    needed: int
+    offered: int
+
+    @property
+    def short(self) -> int:
+        return self.needed - self.offered
+
+
+@dataclass(frozen=True)
+class NonLocalItem:
+    """An ingredient bought outside the farms, over the whole plan."""
+
+    product: str
+    origin: str  # 'could_be_local' or 'not_local' (or 'local' bought elsewhere: shortfall)
+    base_amount: int
+    value_cents: int
+
+
+@dataclass(frozen=True)
+class MenuPlan:
+    """The planner's answer.
+
+    ``status``: 'ok' (every rule met), 'relaxed' (the closest plan: see
+    ``violations``) or 'no_plan' (the solver found none in time; ``meals`` is
+    empty). Values are over the whole plan, every child's meal included;
+    ``cost_per_meal_cents`` is the average ingredient cost of a child's meal.
+    """
+
+    status: str
+    meals: tuple[PlannedMeal, ...]
+    counters: tuple[RuleCount, ...]
+    violations: tuple[Violation, ...]
+    shortfalls: tuple[Shortfall, ...]
+    non_local: tuple[NonLocalItem, ...]
+    purchase_value_cents: int
+    local_value_cents: int
+    local_share_pct: float
+    cost_per_meal_cents: int
+    diagnostics: tuple[str, ...]
+    solver_status: str
+    solve_seconds: float
+    products: Mapping[str, Product] = field(repr=False, default_factory=dict)
+
+    @property
+    def rules_met(self) -> int:
+        return sum(1 for counter in self.counters if counter.met)

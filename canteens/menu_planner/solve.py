@@ -1,0 +1,125 @@
+"""The canteen menu planner: a pure function from a request and a catalogue to a plan.
+
+Usage::
+
+    catalogue = load_demo_catalogue()
+    dates = service_dates(date(2026, 12, 7), meals=20)
+    plan = plan_menus(PlanRequest(dates=dates, meal_counts=180), catalogue)
+    orders = ingredients_for_week(plan, (2026, 50))
+
+Seasons and the course structure are hard constraints; the frequency rules,
+the weekly vegetarian menu, variety, supply, budget and local target are soft,
+so that a plan always comes back: ``plan.violations`` says which rule is missed,
+by how much and, where the catalogue explains it, why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+
+from canteens.menu_planner.catalogue import Catalogue, load_demo_catalogue
+from canteens.menu_planner.data import (
+    MenuPlan,
+    NonLocalItem,
+    PlannedMeal,
+    PlanRequest,
+    RuleCount,
+    Shortfall,
+    Violation,
+    Week,
+    week_of,
+)
+from canteens.menu_planner.model import dish_options, solve_menus
+from canteens.menu_planner.precheck import precheck
+from canteens.menu_planner.report import evaluate_menus, week_orders
+
+__all__ = [
+    "MenuPlan",
+    "NonLocalItem",
+    "PlanRequest",
+    "PlannedMeal",
+    "RuleCount",
+    "Shortfall",
+    "Violation",
+    "Week",
+    "evaluate_menus",
+    "ingredients_for_week",
+    "load_demo_catalogue",
+    "plan_menus",
+    "service_dates",
+    "week_of",
+]
+
+#: Monday, Tuesday, Thursday, Friday: French primary schools' usual service days.
+SCHOOL_WEEKDAYS: tuple[int, ...] = (0, 1, 3, 4)
+
+
+def service_dates(
+    first_day: date, meals: int, weekdays: Sequence[int] = SCHOOL_WEEKDAYS
+) -> tuple[date, ...]:
+    """The first ``meals`` service days from ``first_day`` on (weekdays 0 = Monday)."""
+    if meals < 0 or not weekdays:
+        raise ValueError("need a non-negative number of meals and at least one service weekday")
+    days: list[date] = []
+    day = first_day
+    while len(days) < meals:
+        if day.weekday() in weekdays:
+            days.append(day)
+        day += timedelta(days=1)
+    return tuple(days)
+
+
+def plan_menus(request: PlanRequest, catalogue: Catalogue) -> MenuPlan:
+    """Plan one menu per date of ``request`` from the dishes of ``catalogue``.
+
+    Prices in ``request.prices_cents`` replace the catalogue's. Returns a
+    :class:`MenuPlan`: the meals (dishes by course, cost per child), every rule's
+    count against its bound, the violations with their causes, supply
+    shortfalls in the declared weeks, what is bought outside the farms, the
+    local share of the purchase value and the average cost of a child's meal.
+    Its ``status`` is 'ok', 'relaxed' (closest plan) or 'no_plan'.
+    """
+    if request.prices_cents:
+        catalogue = catalogue.with_prices(request.prices_cents)
+    options = dish_options(request, catalogue)
+    causes = precheck(request, catalogue, options)
+    solution = solve_menus(request, catalogue, options)
+    if solution.menus is None:
+        return _no_plan(causes, solution.status, solution.seconds)
+    return evaluate_menus(
+        request, catalogue, solution.menus, causes, solution.status, solution.seconds
+    )
+
+
+def _no_plan(causes: Mapping[str, Sequence[str]], status: str, seconds: float) -> MenuPlan:
+    found = tuple(dict.fromkeys(text for texts in causes.values() for text in texts))
+    return MenuPlan(
+        status="no_plan",
+        meals=(),
+        counters=(),
+        violations=(),
+        shortfalls=(),
+        non_local=(),
+        purchase_value_cents=0,
+        local_value_cents=0,
+        local_share_pct=0.0,
+        cost_per_meal_cents=0,
+        diagnostics=found + (f"the solver found no plan in the time limit ({status})",),
+        solver_status=status,
+        solve_seconds=seconds,
+    )
+
+
+def ingredients_for_week(
+    plan: MenuPlan, week: Week, meal_counts: int | Mapping[date, int] | None = None
+) -> dict[str, int]:
+    """What to order for the meals of ``week``: base amounts by product name.
+
+    Grams per child times the meal count (the plan's, or ``meal_counts`` per
+    date or for every date), summed over the week and rounded up: to 100 g
+    (100 ml) for products sold by the kg (litre), to whole units for pieces,
+    bunches and dozens. Bought-in items are included; ``plan.products[name].local``
+    tells which come from the farms.
+    """
+    return week_orders(plan.meals, week, plan.products, meal_counts)
