@@ -29,6 +29,7 @@ from paniers.errors import ServiceError
 from paniers.extensions import db
 from paniers.orders import services as orders
 from paniers.orders.models import OrderSource, OrderStatus
+from paniers.transaction import transaction
 from producers.models import Product
 from producers.units import value_cents
 
@@ -106,6 +107,15 @@ def order_planned_week(user: User, now: datetime | None = None) -> WeekOrder:
     stored = menus.plan_for_week(canteen, monday)
     if stored is None:
         raise ServiceError(_("Aucun plan de menus ne couvre la semaine du cycle ouvert."))
+    try:
+        with transaction():  # the week order and the canteen's order in the cycle, or neither
+            return _order_week(user, canteen, cycle, stored, monday, now)
+    except IntegrityError as error:  # the same week ordered by a click in parallel
+        raise ServiceError(_("La commande de cette semaine est déjà passée.")) from error
+
+
+def _order_week(user: User, canteen: Canteen, cycle: OrderCycle, stored: StoredPlan,
+                monday: date, now: datetime | None) -> WeekOrder:
     existing = week_order_of(canteen, monday)
     if existing is not None:
         if existing.order is not None and existing.order.status != OrderStatus.CANCELLED:
@@ -123,15 +133,11 @@ def order_planned_week(user: User, now: datetime | None = None) -> WeekOrder:
                 value_cents=need.outside_cents, reason=need.outside_reason))
     db.session.add(week_order)
     cart = {n.product_id: n.in_cycle for n in needs if n.in_cycle and n.product_id}
-    try:
-        if cart:
-            placed = orders.place_order(user, cycle.id, canteen.point_id, orders.Cart({}, cart),
-                                        now=now, source=OrderSource.CANTEEN)
-            week_order.order_id = placed.id
-        db.session.commit()
-    except IntegrityError as error:  # the same week ordered by a click in parallel
-        db.session.rollback()
-        raise ServiceError(_("La commande de cette semaine est déjà passée.")) from error
+    if cart:
+        placed = orders.place_order(user, cycle.id, canteen.point_id, orders.Cart({}, cart),
+                                    now=now, source=OrderSource.CANTEEN)
+        week_order.order_id = placed.id
+    db.session.flush()  # the unique (canteen, week) is checked here, inside the transaction
     return week_order
 
 

@@ -26,6 +26,7 @@ from canteens.models import (
 from paniers.accounts.models import User
 from paniers.errors import Forbidden, NotFound, ServiceError
 from paniers.extensions import db
+from paniers.transaction import transaction
 from producers.models import Product, parse_months
 
 #: Portion size against a nursery child's, in tenths: an approximation of the
@@ -97,6 +98,7 @@ def week_forecast(canteen: Canteen, monday: date) -> list[DayForecast]:
     return list(forecasts(canteen, days).values())
 
 
+@transaction()
 def save_week_forecast(canteen: Canteen, monday: date, days: Iterable[DayForecast]) -> None:
     """Store the forecast of a week's service days (0 meals: no service that day)."""
     allowed = {monday + timedelta(days=d) for d in service_weekdays(canteen)}
@@ -113,7 +115,6 @@ def save_week_forecast(canteen: Canteen, monday: date, days: Iterable[DayForecas
         row.nursery_meals, row.elementary_meals, row.adult_meals = (
             day.nursery, day.elementary, day.adult)
         db.session.add(row)
-    db.session.commit()
 
 
 def service_days_from(canteen: Canteen, first_day: date, *, meals: int | None = None,
@@ -166,8 +167,8 @@ def seed_dish_catalogue() -> None:
 def ensure_dish_catalogue() -> None:
     """Seed the demo dishes into a database migrated after its demo was loaded."""
     if db.session.scalar(select(Dish.id).limit(1)) is None:
-        seed_dish_catalogue()
-        db.session.commit()
+        with transaction():
+            seed_dish_catalogue()
 
 
 def _months_text(months: frozenset[int]) -> str:
@@ -248,6 +249,7 @@ class DishSpec:
     active: bool = True
 
 
+@transaction()
 def save_dish(spec: DishSpec, dish_id: int | None = None) -> Dish:
     """Create or change a dish; a dish the planner could not use is refused with the reason."""
     products = {p.name: p for p in db.session.scalars(select(Product))}
@@ -279,7 +281,6 @@ def save_dish(spec: DishSpec, dish_id: int | None = None) -> Dish:
             product_id=products[name].id if name in products else None,
             item_id=items[name].id if name not in products else None, grams=grams))
     db.session.add(dish)
-    db.session.commit()
     return dish
 
 

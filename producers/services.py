@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 
+from paniers import stock
 from paniers.accounts.models import Role, User
-from paniers.cycles.models import OrderCycle, ProductStock
+from paniers.cycles.models import OrderCycle
 from paniers.cycles.states import CycleStatus
 from paniers.errors import Forbidden, ServiceError
 from paniers.extensions import db
+from paniers.transaction import transaction
 from paniers.types import utcnow
 from producers.models import Farm, Product, SupplyOffer
 from producers.units import Unit
@@ -80,7 +82,11 @@ def declare_supply(
     households have already bought (the sum declared never drops below the sum sold).
     """
     now = now or utcnow()
-    farm = farm_of(user)
+    with transaction():
+        _declare(farm_of(user), cycle_id, lines, now)
+
+
+def _declare(farm: Farm, cycle_id: int, lines: list[SupplyLine], now: datetime) -> None:
     cycle = db.session.get(OrderCycle, cycle_id)
     if cycle is None:
         raise ServiceError(_("Ce cycle de commande n'existe pas."))
@@ -119,48 +125,10 @@ def declare_supply(
                 )
             )
     for product_id, delta in deltas.items():  # in product order: no deadlock
-        _move_declared(cycle_id, products[product_id], delta)
+        if not stock.move_declared(cycle_id, product_id, delta):
+            raise ServiceError(_(
+                "%(product)s : des commandes portent déjà sur cette quantité, "
+                "vous ne pouvez pas la retirer.", product=products[product_id].name))
     db.session.flush()
     for product_id in wanted.keys() | current.keys():
-        _reprice(cycle_id, product_id)
-    db.session.commit()
-
-
-def _move_declared(cycle_id: int, product: Product, delta: int) -> None:
-    # Every product has its stock row from the cycle's creation: this is always an update.
-    moved = db.session.execute(
-        update(ProductStock)
-        .where(
-            ProductStock.cycle_id == cycle_id,
-            ProductStock.product_id == product.id,
-            ProductStock.declared + delta >= ProductStock.sold,
-        )
-        .values(declared=ProductStock.declared + delta)
-        .execution_options(synchronize_session=False)
-    )
-    if moved.rowcount != 1:  # type: ignore[attr-defined]
-        db.session.rollback()
-        raise ServiceError(
-            _(
-                "%(product)s : des commandes portent déjà sur cette quantité, "
-                "vous ne pouvez pas la retirer.",
-                product=product.name,
-            )
-        )
-
-
-def _reprice(cycle_id: int, product_id: int) -> None:
-    """Households pay the mean of the farms' prices, weighted by what each offers."""
-    offers = db.session.scalars(
-        select(SupplyOffer).where(
-            SupplyOffer.cycle_id == cycle_id, SupplyOffer.product_id == product_id
-        )
-    ).all()
-    total = sum(o.quantity for o in offers)
-    price = (sum(o.quantity * o.price_cents for o in offers) + total // 2) // total if total else 0
-    db.session.execute(
-        update(ProductStock)
-        .where(ProductStock.cycle_id == cycle_id, ProductStock.product_id == product_id)
-        .values(price_cents=price)
-        .execution_options(synchronize_session=False)
-    )
+        stock.reprice(cycle_id, product_id)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from paniers.background import BrokerUnavailable, enqueue
+from paniers.background import enqueue
 from paniers.cycles.models import BasketFormat, OrderCycle, ProductStock
 from paniers.cycles.states import (
     PARIS,
@@ -20,6 +21,7 @@ from paniers.cycles.states import (
 from paniers.errors import NotFound, ServiceError
 from paniers.extensions import db
 from paniers.subscriptions.opening import cycle_opened
+from paniers.transaction import after_commit, transaction
 from paniers.types import utcnow
 from producers.models import Product
 
@@ -61,6 +63,7 @@ def current_cycle() -> OrderCycle | None:
     )
 
 
+@transaction()
 def create_cycle(
     delivery_date: date,
     cutoff_dt: datetime,
@@ -93,7 +96,6 @@ def create_cycle(
     db.session.flush()
     for product_id in db.session.scalars(select(Product.id).order_by(Product.id)):
         db.session.add(ProductStock(cycle_id=cycle.id, product_id=product_id, declared=0, sold=0))
-    db.session.commit()
     return cycle
 
 
@@ -108,7 +110,6 @@ def _move(cycle_id: int, target: CycleStatus) -> OrderCycle:
     try:
         cycle.status = check_move(cycle.status, target)
     except TransitionError as error:
-        db.session.rollback()
         raise ServiceError(
             _(
                 "Impossible : le cycle est « %(current)s ».",
@@ -127,33 +128,30 @@ def open_cycle(cycle_id: int, now: datetime | None = None) -> OrderCycle:
         select(OrderCycle.id).where(OrderCycle.status == CycleStatus.OPEN)
     ):
         raise ServiceError(_("Un autre cycle est déjà ouvert : fermez-le d'abord."))
-    cycle = _move(cycle_id, CycleStatus.OPEN)
-    cycle.opened_dt = now
-    db.session.commit()
-    cycle_opened(cycle.id, cycle.delivery_date.isoformat())  # subscriptions become orders
+    with transaction():
+        cycle = _move(cycle_id, CycleStatus.OPEN)
+        cycle.opened_dt = now
+        # Once committed, the workers turn the subscriptions into orders.
+        after_commit(partial(cycle_opened, cycle.id, cycle.delivery_date.isoformat()))
     return cycle
 
 
 def close_cycle(cycle_id: int, now: datetime | None = None) -> OrderCycle:
     """No more orders: the cycle waits for allocation."""
-    cycle = _move(cycle_id, CycleStatus.CLOSED)
-    cycle.closed_dt = now or utcnow()
-    db.session.commit()
+    with transaction():
+        cycle = _move(cycle_id, CycleStatus.CLOSED)
+        cycle.closed_dt = now or utcnow()
     return cycle
 
 
 def close_and_hand_over(cycle_id: int, now: datetime | None = None) -> OrderCycle:
     """The coordinator's close, committed only once the workers have the steps that follow
     (the ``close_cycle`` task): with the broker down, nothing changes."""
-    cycle = _move(cycle_id, CycleStatus.CLOSED)
-    cycle.closed_dt = now or utcnow()
-    db.session.flush()
-    try:
-        enqueue("paniers.cycles.tasks.close_cycle", cycle_id)
-    except BrokerUnavailable:
-        db.session.rollback()
-        raise
-    db.session.commit()
+    with transaction():
+        cycle = _move(cycle_id, CycleStatus.CLOSED)
+        cycle.closed_dt = now or utcnow()
+        db.session.flush()
+        enqueue("paniers.cycles.tasks.close_cycle", cycle_id)  # BrokerUnavailable: rolled back
     return cycle
 
 
@@ -186,6 +184,7 @@ def close_due_cycles(now: datetime | None = None) -> list[int]:
     return list(due)
 
 
+@transaction()
 def close_if_open(cycle_id: int, now: datetime | None = None) -> str:
     """Close an open cycle, leave any other as it is: safe to run twice, or twice at once."""
     cycle = db.session.scalar(
@@ -199,9 +198,7 @@ def close_if_open(cycle_id: int, now: datetime | None = None) -> str:
         # the coordinator's own click, whose commit may land just after this task starts.
         cycle.status = check_move(cycle.status, CycleStatus.CLOSED)
         cycle.closed_dt = now or utcnow()
-    status = str(cycle.status)
-    db.session.commit()
-    return status
+    return str(cycle.status)
 
 
 def cycle_for_supply(now: datetime | None = None) -> OrderCycle | None:

@@ -5,14 +5,16 @@ Every message is first a row of ``outbound_messages`` with a unique key per
 retried task, a second call or the sweep finds the row already sent and does
 nothing: nobody gets the same message twice.
 
-The ``notify_*`` functions are the public API for the other areas. Call them
-after your own commit: they commit the rows they add, then queue the sending.
+The ``notify_*`` functions are the public API for the other areas. Called on their
+own they commit the rows they add, then queue the sending; called inside a use case
+(``paniers.transaction``) the rows commit with it, and the sending is queued after.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from flask import current_app
@@ -34,6 +36,8 @@ from paniers.notifications.models import (
     OutboundMessage,
 )
 from paniers.orders.models import Order, OrderStatus
+from paniers.subscriptions.models import Subscription
+from paniers.transaction import after_commit, transaction
 from paniers.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -100,14 +104,14 @@ def _queue(wanted: list[tuple[User, dict[str, Any]]], kind: str) -> list[int]:
         rows.append({"key": key, "kind": kind, "user_id": user.id, "status": "pending",
                      "recipient": "", "subject": "", "error": "", "created_dt": now,
                      "order_id": None, "cycle_id": None, "amount_cents": None, **about})
-    _insert_ignoring_duplicates(rows)
-    db.session.commit()
-    if not keys:
-        return []
-    pending = list(db.session.scalars(select(OutboundMessage.id).where(
-        OutboundMessage.key.in_(keys), OutboundMessage.status == MessageStatus.PENDING)))
-    for message_id in pending:
-        _hand_to_workers(message_id)
+    with transaction():  # the caller's, when it is one: the messages commit with its data
+        _insert_ignoring_duplicates(rows)
+        if not keys:
+            return []
+        pending = list(db.session.scalars(select(OutboundMessage.id).where(
+            OutboundMessage.key.in_(keys), OutboundMessage.status == MessageStatus.PENDING)))
+        for message_id in pending:
+            after_commit(partial(_hand_to_workers, message_id))
     return pending
 
 
@@ -216,8 +220,6 @@ def notify_cycle_open(cycle_id: int) -> list[int]:
 
 def notify_subscription_skipped(subscription_id: int, cycle_id: int) -> list[int]:
     """A subscription gave no order this week (stock or quota short): say so."""
-    from paniers.subscriptions.models import Subscription
-
     subscription = db.session.get(Subscription, subscription_id)
     if subscription is None:
         return []

@@ -11,20 +11,24 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 
+from paniers import stock
 from paniers.accounts.models import User
 from paniers.cycles.models import OrderCycle
 from paniers.cycles.states import CycleStatus
 from paniers.errors import NotFound, ServiceError
 from paniers.extensions import db
 from paniers.formatting import amount
+from paniers.orders import lifecycle
 from paniers.orders.models import Order, OrderStatus
 from paniers.payments import gateway, refunds, solidarity
 from paniers.payments.models import Payment, PaymentMethod, PaymentStatus, RefundReason
 from paniers.payments.solidarity import LinePrice
+from paniers.transaction import after_commit, transaction
 from paniers.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -142,10 +146,10 @@ def start_checkout(user: User, order_id: int, *, success_url: str, cancel_url: s
         log.error("%s", error)
         raise ServiceError(_("Le paiement en ligne ne répond pas. Réessayez dans un instant "
                              "ou choisissez de payer au retrait.")) from error
-    payment.stripe_session_id = session.id
-    payment.checkout_url = session.url
-    payment.expires_dt = now + SESSION_LIFETIME + timedelta(minutes=4)
-    db.session.commit()
+    with transaction():
+        payment.stripe_session_id = session.id
+        payment.checkout_url = session.url
+        payment.expires_dt = now + SESSION_LIFETIME + timedelta(minutes=4)
     return session.url
 
 
@@ -161,21 +165,15 @@ def pay_at_pickup_instead(user: User, order_id: int, now: datetime | None = None
             raise ServiceError(_("Le paiement en ligne ne répond pas. Réessayez dans un "
                                  "instant.")) from error
         if session.payment_status == "paid":  # paid meanwhile: it stays paid online
-            pending = apply_session(session, now)
-            db.session.commit()
-            refunds.dispatch(pending)
-    payment = _locked(payment.id)
-    if payment.status != PaymentStatus.PENDING:
-        raise ServiceError(_("Cette commande n'attend plus de paiement en ligne."))
-    done = db.session.execute(
-        update(Order).where(Order.id == payment.order_id,
-                            Order.status == OrderStatus.AWAITING_PAYMENT)
-        .values(status=OrderStatus.PLACED).execution_options(synchronize_session=False))
-    if done.rowcount != 1:  # type: ignore[attr-defined]
-        raise ServiceError(_("Cette commande n'attend plus de paiement en ligne."))
-    payment.method, payment.status, payment.expires_dt = (
-        PaymentMethod.AT_PICKUP, PaymentStatus.DUE, None)
-    db.session.commit()
+            with transaction():  # recorded even though the change asked for is refused
+                after_commit(partial(refunds.dispatch, apply_session(session, now)))
+    with transaction():
+        payment = _locked(payment.id)
+        if payment.status != PaymentStatus.PENDING or not lifecycle.confirm_paid(
+                payment.order_id):
+            raise ServiceError(_("Cette commande n'attend plus de paiement en ligne."))
+        payment.method, payment.status, payment.expires_dt = (
+            PaymentMethod.AT_PICKUP, PaymentStatus.DUE, None)
     return payment
 
 
@@ -223,12 +221,9 @@ def _confirm(payment: Payment, session: gateway.CheckoutSession, now: datetime) 
     payment.stripe_payment_intent_id = session.payment_intent_id
     payment.paid_dt, payment.expires_dt, payment.last_error = now, None, ""
     cycle = db.session.get(OrderCycle, payment.cycle_id)
-    confirmed = db.session.execute(
-        update(Order).where(Order.id == payment.order_id,
-                            Order.status == OrderStatus.AWAITING_PAYMENT)
-        .values(status=OrderStatus.PLACED).execution_options(synchronize_session=False)
-    ).rowcount if cycle is not None and cycle.status in CONFIRMABLE else 0  # type: ignore[attr-defined]
-    if confirmed == 1 and payment.status == PaymentStatus.PENDING:
+    confirmed = (cycle is not None and cycle.status in CONFIRMABLE
+                 and lifecycle.confirm_paid(payment.order_id))
+    if confirmed and payment.status == PaymentStatus.PENDING:
         payment.status = PaymentStatus.PAID
         return []
     # Paid for an order that was released (expired, cancelled) or that allocation has
@@ -242,62 +237,57 @@ def _confirm(payment: Payment, session: gateway.CheckoutSession, now: datetime) 
 
 def release(payment: Payment, status: PaymentStatus, now: datetime) -> None:
     """An online order not paid: its stock and solidarity share go back, it is cancelled."""
-    from paniers.orders.services import release_stock
-
     if payment.status != PaymentStatus.PENDING:
         return
     payment.status = status
     payment.expires_dt = None
-    released = db.session.execute(
-        update(Order).where(Order.id == payment.order_id,
-                            Order.status == OrderStatus.AWAITING_PAYMENT)
-        .values(status=OrderStatus.CANCELLED, cancelled_dt=now)
-        .execution_options(synchronize_session=False))
-    if released.rowcount == 1:  # type: ignore[attr-defined]
+    if lifecycle.release_unpaid(payment.order_id, now):
         db.session.expire(payment.order)
-        # The lock order of placing (orders.services): the fund, then the stock.
+        # The lock order of placing (paniers.stock): the fund, then the stock.
         solidarity.give_back(payment.cycle_id, payment.solidarity_cents)
-        release_stock(payment.order)
+        stock.give_back(payment.cycle_id, payment.order.lines)
 
 
-def close_checkout(order: Order) -> None:
-    """Before cancelling an online order not paid yet: close its session at Stripe, so
-    that nobody pays an order that no longer exists (if it was paid meanwhile, the
-    payment is recorded and the cancellation refunds it)."""
+def close_checkout(order: Order) -> bool:
+    """Inside the cancelling transaction, first: close the session of an online order not
+    paid yet at Stripe, so that nobody pays an order that no longer exists. If it was paid
+    meanwhile, the payment is recorded and the cancellation refunds it; if the session
+    had expired unpaid, the order is released here: True, nothing is left to cancel."""
     payment = order.payment
     if payment is None or payment.status != PaymentStatus.PENDING or not payment.stripe_session_id:
-        return
+        return False
     try:
         session = gateway.expire_session(payment.stripe_session_id)
     except gateway.GatewayError as error:
         log.error("%s", error)
         raise ServiceError(_("Le paiement en ligne ne répond pas : réessayez d'annuler dans "
                              "un instant.")) from error
-    pending = apply_session(session)
-    db.session.commit()
-    refunds.dispatch(pending)
+    after_commit(partial(refunds.dispatch, apply_session(session)))
+    return db.session.scalar(select(Order.status).where(Order.id == order.id)) == (
+        OrderStatus.CANCELLED)
 
 
-def on_order_cancelled(order: Order, now: datetime) -> list[int]:
+def on_order_cancelled(order: Order, now: datetime) -> None:
     """Inside the cancelling transaction: the solidarity share back to the fund, and a full
-    refund of what was paid online (run once committed: the ids returned)."""
+    refund of what was paid online (sent to Stripe once committed)."""
     payment = order.payment
     if payment is None:
-        return []
+        return
     payment = _locked(payment.id)
     if payment.status in (PaymentStatus.PENDING, PaymentStatus.DUE):
         payment.status, payment.expires_dt = PaymentStatus.CANCELLED, None
         solidarity.give_back(payment.cycle_id, payment.solidarity_cents)
-        return []
+        return
     if payment.status != PaymentStatus.PAID or payment.method != PaymentMethod.ONLINE:
-        return []
+        return
     given_back = sum(r.solidarity_cents for r in payment.refunds)
     solidarity.give_back(payment.cycle_id, payment.solidarity_cents - given_back)
     refund = refunds.request(
         payment, key=f"cancel-{payment.id}", reason=RefundReason.CANCELLATION,
         amount_cents=payment.charged_cents - refunds.requested_cents(payment),
         solidarity_cents=payment.solidarity_cents - given_back)
-    return [refund.id] if refund is not None else []
+    if refund is not None:
+        after_commit(partial(refunds.dispatch, [refund.id]))
 
 
 def expire_reservations(now: datetime | None = None) -> list[int]:
@@ -319,10 +309,10 @@ def expire_reservations(now: datetime | None = None) -> list[int]:
         except gateway.GatewayError as error:
             log.warning("%s: will try again", error)
             continue
-        pending = apply_session(session, now) if session else []
-        if session is None:
-            release(_locked(payment_id), PaymentStatus.EXPIRED, now)
-        db.session.commit()
-        refunds.dispatch(pending)
+        with transaction():
+            if session is None:
+                release(_locked(payment_id), PaymentStatus.EXPIRED, now)
+            else:
+                after_commit(partial(refunds.dispatch, apply_session(session, now)))
         released.append(payment_id)
     return released

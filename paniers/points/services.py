@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -15,8 +15,11 @@ from paniers.cycles.models import OrderCycle
 from paniers.cycles.states import CycleStatus
 from paniers.errors import Forbidden, NotFound, ServiceError
 from paniers.extensions import db
+from paniers.notifications import services as notifications
+from paniers.orders import lifecycle
 from paniers.orders.models import Order, OrderLine, OrderStatus
 from paniers.points.models import EveningOutcome, PickupEvening, PickupPoint
+from paniers.transaction import transaction
 from paniers.types import utcnow
 
 HANDED_OUT = (OrderStatus.PLACED, OrderStatus.COLLECTED, OrderStatus.UNCLAIMED)
@@ -71,20 +74,13 @@ def pickup_sheet(user: User, cycle_id: int, point_id: int | None = None) -> Pick
 
 def check_off(user: User, order_id: int, now: datetime | None = None) -> Order:
     """Mark an order handed over. Two hosts tapping at once: the second is told."""
-    order = db.session.get(Order, order_id)
-    if order is None:
-        raise NotFound(_("Cette commande n'existe pas."))
-    hosted_point(user, order.point_id)
-    done = db.session.execute(
-        update(Order)
-        .where(Order.id == order_id, Order.status == OrderStatus.PLACED)
-        .values(status=OrderStatus.COLLECTED, collected_dt=now or utcnow(),
-                collected_by_id=user.id)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    if done.rowcount != 1:  # type: ignore[attr-defined]
-        raise ServiceError(_("Cette commande a déjà été remise."))
+    with transaction():
+        order = db.session.get(Order, order_id)
+        if order is None:
+            raise NotFound(_("Cette commande n'existe pas."))
+        hosted_point(user, order.point_id)
+        if not lifecycle.collect(order_id, user.id, now or utcnow()):
+            raise ServiceError(_("Cette commande a déjà été remise."))
     db.session.refresh(order)
     return order
 
@@ -98,6 +94,15 @@ def close_evening(user: User, cycle_id: int, outcome: str, note: str = "",
                   point_id: int | None = None, now: datetime | None = None) -> PickupEvening:
     """After the window: orders not collected become unclaimed, their households are told,
     and what happens to the baskets is recorded. Once per point and cycle."""
+    with transaction():
+        evening, missed = _close(user, cycle_id, outcome, note, point_id, now)
+    for order_id in missed:
+        notifications.notify_missed_pickup(order_id)
+    return evening
+
+
+def _close(user: User, cycle_id: int, outcome: str, note: str, point_id: int | None,
+           now: datetime | None) -> tuple[PickupEvening, list[int]]:
     point = hosted_point(user, point_id)
     cycle = db.session.get(OrderCycle, cycle_id)
     if cycle is None:
@@ -115,23 +120,14 @@ def close_evening(user: User, cycle_id: int, outcome: str, note: str = "",
         db.session.add(evening)
         db.session.flush()  # the unique (point, cycle): a second host closing at once fails here
     except IntegrityError:
-        db.session.rollback()
         raise ServiceError(_("La soirée de ce point est déjà close.")) from None
     at_point = (Order.cycle_id == cycle_id, Order.point_id == point.id)
     missed = list(db.session.scalars(select(Order.id).where(
         *at_point, Order.status == OrderStatus.PLACED).with_for_update()))
-    if missed:
-        db.session.execute(
-            update(Order).where(Order.id.in_(missed), Order.status == OrderStatus.PLACED)
-            .values(status=OrderStatus.UNCLAIMED).execution_options(synchronize_session=False))
+    lifecycle.mark_unclaimed(missed)
     evening.unclaimed = len(missed)
     evening.collected = db.session.scalar(select(func.count(Order.id)).where(
         *at_point, Order.status == OrderStatus.COLLECTED)) or 0
     if not missed:
         evening.outcome = EveningOutcome.NONE
-    db.session.commit()
-    from paniers.notifications import services as notifications
-
-    for order_id in missed:
-        notifications.notify_missed_pickup(order_id)
-    return evening
+    return evening, missed

@@ -22,6 +22,7 @@ from paniers.cycles.services import DEFAULT_FORMATS
 from paniers.cycles.states import CycleStatus
 from paniers.errors import Forbidden, NotFound, ServiceError
 from paniers.extensions import db
+from paniers.notifications import services as notifications
 from paniers.orders import services as orders
 from paniers.orders.models import OrderSource
 from paniers.points.models import PickupPoint
@@ -34,6 +35,7 @@ from paniers.subscriptions.models import (
     SubscriptionRun,
     SubscriptionStatus,
 )
+from paniers.transaction import in_transaction, transaction
 from paniers.types import utcnow
 from producers.models import Product
 
@@ -116,6 +118,7 @@ def _apply(subscription: Subscription, plan: Plan) -> None:
         subscription.extras.append(extra)
 
 
+@transaction()
 def subscribe(user: User, plan: Plan) -> Subscription:
     """Start a subscription; it gives its first order when the next cycle opens."""
     _check_plan(user, plan)
@@ -125,10 +128,10 @@ def subscribe(user: User, plan: Plan) -> Subscription:
                                 frequency=plan.frequency, anchor_week=week_of(utcnow().date()))
     db.session.add(subscription)
     _apply(subscription, plan)
-    db.session.commit()
     return subscription
 
 
+@transaction()
 def change_subscription(user: User, subscription_id: int, plan: Plan) -> Subscription:
     """Change format, point, frequency or extras: from the next cycle on.
 
@@ -140,10 +143,10 @@ def change_subscription(user: User, subscription_id: int, plan: Plan) -> Subscri
         raise ServiceError(_("Cet abonnement est arrêté."))
     _check_plan(user, plan)
     _apply(subscription, plan)
-    db.session.commit()
     return subscription
 
 
+@transaction()
 def set_pauses(user: User, subscription_id: int, weeks: list[date]) -> Subscription:
     """The weeks without basket (by their Monday), replacing those of the coming weeks."""
     subscription = own_subscription(user, subscription_id)
@@ -155,16 +158,15 @@ def set_pauses(user: User, subscription_id: int, weeks: list[date]) -> Subscript
     have = {pause.week for pause in subscription.pauses}
     for week in sorted(wanted - have):
         subscription.pauses.append(SubscriptionPause(week=week))
-    db.session.commit()
     return subscription
 
 
+@transaction()
 def stop_subscription(user: User, subscription_id: int, now: datetime | None = None) -> None:
     subscription = own_subscription(user, subscription_id)
     if subscription.active:
         subscription.status = SubscriptionStatus.STOPPED
         subscription.stopped_dt = now or utcnow()
-    db.session.commit()
 
 
 def coming_weeks(count: int = 10) -> list[tuple[date, OrderCycle | None]]:
@@ -202,7 +204,12 @@ def due_subscriptions(cycle: OrderCycle) -> list[int]:
 
 
 def place_subscription_orders(cycle_id: int, now: datetime | None = None) -> OpeningReport:
-    """Turn each due subscription into an order of the open cycle; safe to run twice."""
+    """Turn each due subscription into an order of the open cycle; safe to run twice.
+
+    Each subscription is a use case of its own (an order, or a run saying why not), so
+    this is never called inside another transaction."""
+    if in_transaction():
+        raise RuntimeError("place_subscription_orders commits per subscription")
     report = OpeningReport()
     cycle = db.session.get(OrderCycle, cycle_id)
     if cycle is None or cycle.status != CycleStatus.OPEN:
@@ -241,35 +248,31 @@ def _run_one(subscription_id: int, cycle: OrderCycle,
                               outcome=RunOutcome.ORDERED,
                               note="" if cart.products == extras else problem)
         try:
-            db.session.add(run)
-            db.session.flush()  # claims (subscription, cycle) before any stock is taken
-            order = orders.place_order(user, cycle.id, point_id, cart, now=now,
-                                       source=OrderSource.SUBSCRIPTION)
+            with transaction():  # each try is a use case: the claim and the order, or nothing
+                db.session.add(run)
+                db.session.flush()  # claims (subscription, cycle) before any stock is taken
+                order = orders.place_order(user, cycle.id, point_id, cart, now=now,
+                                           source=OrderSource.SUBSCRIPTION)
+                run.order_id = order.id
         except IntegrityError:
-            db.session.rollback()
             return None, None  # another run of the opening did it
         except ServiceError as error:
-            problem = str(error)  # place_order rolled back, the claim with it
+            problem = str(error)  # rolled back, the claim with it
             continue
-        run.order_id = order.id
-        db.session.commit()
         return RunOutcome.ORDERED, order.id
     if not _record(subscription_id, cycle.id, RunOutcome.SHORT, problem):
         return None, None
-    from paniers.notifications import services as notifications
-
     notifications.notify_subscription_skipped(subscription_id, cycle.id)
     return RunOutcome.SHORT, None
 
 
 def _record(subscription_id: int, cycle_id: int, outcome: RunOutcome, note: str = "") -> bool:
     """Write a run without order; False when another run of the opening wrote it first."""
-    db.session.add(SubscriptionRun(subscription_id=subscription_id, cycle_id=cycle_id,
-                                   outcome=outcome, note=note[:255]))
     try:
-        db.session.commit()
+        with transaction():
+            db.session.add(SubscriptionRun(subscription_id=subscription_id, cycle_id=cycle_id,
+                                           outcome=outcome, note=note[:255]))
     except IntegrityError:
-        db.session.rollback()
         return False
     return True
 

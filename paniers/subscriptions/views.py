@@ -90,7 +90,6 @@ def page() -> str | Response:
                 flash(_("Abonnement modifié : les changements s'appliquent à partir du "
                         "prochain cycle."), "success")
         except ServiceError as error:
-            db.session.rollback()
             flash(str(error), "error")
         else:
             return redirect(url_for("subscriptions.page"))

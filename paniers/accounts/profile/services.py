@@ -20,6 +20,7 @@ from paniers.orders import services as orders
 from paniers.orders.models import Order, OrderStatus
 from paniers.points.models import PickupPoint
 from paniers.subscriptions.services import stop_all_of
+from paniers.transaction import transaction
 from paniers.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -33,13 +34,13 @@ def update_profile(user: User, name: str, phone: str, locale: str,
         raise ServiceError(_("Indiquez un nom."))
     if locale not in ("fr", "en"):
         raise ServiceError(_("Langue inconnue."))
-    user.name, user.phone, user.locale = name, phone or None, locale
-    if user.role == Role.HOUSEHOLD:
-        point = db.session.get(PickupPoint, point_id) if point_id else None
-        if point_id and (point is None or not point.orderable):
-            raise ServiceError(_("Choisissez un point de retrait de la liste."))
-        user.point_id = point_id or None
-    db.session.commit()
+    with transaction():
+        user.name, user.phone, user.locale = name, phone or None, locale
+        if user.role == Role.HOUSEHOLD:
+            point = db.session.get(PickupPoint, point_id) if point_id else None
+            if point_id and (point is None or not point.orderable):
+                raise ServiceError(_("Choisissez un point de retrait de la liste."))
+            user.point_id = point_id or None
     return user
 
 
@@ -56,18 +57,18 @@ def delete_account(user: User, password: str, now: datetime | None = None) -> No
                           "écrivez à la coordination."))
     if not user.check_password(password):
         raise ServiceError(_("Mot de passe incorrect : le compte n'est pas supprimé."))
-    for order in db.session.scalars(select(Order).where(
-            Order.user_id == user.id, Order.status == OrderStatus.PLACED)).all():
-        if accepts_orders(order.cycle.status, order.cycle.cutoff_dt, now):
-            orders.cancel_order(user, order.id, now)
-    stop_all_of(user, now)
-    notifications.forget_recipient(user)
-    db.session.execute(delete(NotificationPreference)
-                       .where(NotificationPreference.user_id == user.id))
-    user.name = DELETED_NAME
-    user.email = f"deleted-{user.id}{notifications.DELETED_DOMAIN}"
-    user.phone = None
-    user.point_id = None
-    user.password_hash = "!" + generate_password_hash(secrets.token_hex(32))
-    db.session.commit()
+    with transaction():  # the cancellations and the anonymising, or nothing
+        for order in db.session.scalars(select(Order).where(
+                Order.user_id == user.id, Order.status == OrderStatus.PLACED)).all():
+            if accepts_orders(order.cycle.status, order.cycle.cutoff_dt, now):
+                orders.cancel_order(user, order.id, now)
+        stop_all_of(user, now)
+        notifications.forget_recipient(user)
+        db.session.execute(delete(NotificationPreference)
+                           .where(NotificationPreference.user_id == user.id))
+        user.name = DELETED_NAME
+        user.email = f"deleted-{user.id}{notifications.DELETED_DOMAIN}"
+        user.phone = None
+        user.point_id = None
+        user.password_hash = "!" + generate_password_hash(secrets.token_hex(32))
     log.info("account %s deleted and anonymised", user.id)

@@ -16,7 +16,6 @@ from paniers.accounts.profile.forms import (
 )
 from paniers.allocation.outcome import what_households_see
 from paniers.errors import ServiceError
-from paniers.extensions import db
 from paniers.notifications import services as notifications
 from paniers.orders.catalogue import orderable_points
 from paniers.orders.services import orders_of
@@ -60,7 +59,6 @@ def page() -> str | Response:
             services.update_profile(current_user, form.name.data or "", form.phone.data or "",
                                     form.locale.data or "fr", form.point.data or None)
         except ServiceError as error:
-            db.session.rollback()
             flash(str(error), "error")
         else:
             session["locale"] = current_user.locale
@@ -88,7 +86,6 @@ def delete() -> str | Response:
         try:
             services.delete_account(current_user, form.password.data or "")
         except ServiceError as error:
-            db.session.rollback()
             form.password.errors = [str(error)]
         else:
             logout_user()

@@ -1,0 +1,210 @@
+"""The week's stock, and the only module that changes it: baskets per format, base amounts
+per product, the farms' declared supply and the price households pay.
+
+Stock is taken with conditional updates (``sold = sold + q WHERE sold + q <= limit``), so
+that whatever the concurrency the quantity sold never exceeds what is offered. Rows are
+always locked in one order, so that two transactions touching several of them cannot
+deadlock on PostgreSQL: the cycle row (share lock), the cycle's solidarity fund (owned by
+payments, taken by the caller before the stock), then baskets by id, then products by id.
+
+Every household of the week buys from the same few rows (the small basket, the potatoes):
+a transaction holds their locks from its update to its commit, so callers take stock last,
+right before their commit, at the prices they read when they started; the update checks
+the price has not changed meanwhile.
+
+Functions here only execute statements: the use case that calls them commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from flask_babel import gettext as _
+from sqlalchemy import bindparam, literal, select, true, union_all, update
+
+from paniers.cycles.models import BasketFormat, OrderCycle, ProductStock
+from paniers.cycles.states import accepts_orders
+from paniers.errors import NotFound, OutOfStock, ServiceError
+from paniers.extensions import db
+from producers.models import Product, SupplyOffer
+
+
+class StockLine(Protocol):
+    """What a line takes: baskets of a format, or a base amount of a product."""
+
+    @property
+    def basket_format_id(self) -> int | None: ...
+    @property
+    def product_id(self) -> int | None: ...
+    @property
+    def quantity(self) -> int: ...
+    @property
+    def unit_price_cents(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class Prices:
+    """The week's price of each format and product asked for (none: not offered)."""
+
+    baskets: dict[int, int]
+    products: dict[int, int]
+
+
+# The statements of every order, built once (and their SQL compiled once): plain columns,
+# no ORM objects, so that each costs one round trip and little Python. Each reads the
+# row as it is once locked or updated, never a copy the session loaded earlier.
+_cycles, _formats, _stocks = (OrderCycle.__table__, BasketFormat.__table__,
+                              ProductStock.__table__)
+_LOCK_CYCLE = (select(_cycles.c.status, _cycles.c.cutoff_dt)
+               .where(_cycles.c.id == bindparam("p_cycle")).with_for_update(read=True))
+_PRICES = union_all(
+    select(literal(True).label("basket"), _formats.c.id, _formats.c.price_cents)
+    .where(_formats.c.cycle_id == bindparam("p_cycle"),
+           _formats.c.id.in_(bindparam("p_formats", expanding=True))),
+    select(literal(False).label("basket"), _stocks.c.product_id, _stocks.c.price_cents)
+    .where(_stocks.c.cycle_id == bindparam("p_cycle"), _stocks.c.declared > 0,
+           _stocks.c.product_id.in_(bindparam("p_products", expanding=True))),
+).subquery("prices")
+# The cycle share-locked and the prices of what is asked, in one round trip: a row per
+# price (the cycle's columns repeated), one row with no price when nothing is offered.
+_LOCK_CYCLE_AND_PRICES = (
+    select(_cycles.c.status, _cycles.c.cutoff_dt, _PRICES.c.basket, _PRICES.c.id,
+           _PRICES.c.price_cents)
+    .select_from(_cycles.outerjoin(_PRICES, true()))
+    .where(_cycles.c.id == bindparam("p_cycle"))
+    .with_for_update(read=True, of=_cycles)
+)
+_TAKE_BASKETS = (
+    update(_formats)
+    .where(_formats.c.id == bindparam("p_format"), _formats.c.cycle_id == bindparam("p_cycle"),
+           _formats.c.price_cents == bindparam("p_price"),
+           _formats.c.sold + bindparam("p_count") <= _formats.c.quota)
+    .values(sold=_formats.c.sold + bindparam("p_count"))
+)
+_TAKE_PRODUCT = (
+    update(_stocks)
+    .where(_stocks.c.cycle_id == bindparam("p_cycle"),
+           _stocks.c.product_id == bindparam("p_product"), _stocks.c.declared > 0,
+           _stocks.c.price_cents == bindparam("p_price"),
+           _stocks.c.sold + bindparam("p_quantity") <= _stocks.c.declared)
+    .values(sold=_stocks.c.sold + bindparam("p_quantity"))
+)
+
+
+def lock_open_cycle(cycle_id: int, now: datetime) -> None:
+    """Share-lock the cycle row and check, on the row as locked, that it takes orders (a
+    cycle being closed waits for the orders in flight, and no order slips in after)."""
+    cycle = db.session.connection().execute(_LOCK_CYCLE, {"p_cycle": cycle_id}).first()
+    if cycle is None:
+        raise NotFound(_("Ce cycle de commande n'existe pas."))
+    if not accepts_orders(cycle.status, cycle.cutoff_dt, now):
+        raise ServiceError(_("Les commandes de cette semaine sont closes."))
+
+
+def lock_open_cycle_and_price(cycle_id: int, format_ids: Iterable[int],
+                              product_ids: Iterable[int], now: datetime) -> Prices:
+    """``lock_open_cycle``, with the week's price of every format and product asked for
+    (a product nobody declared has none). One statement."""
+    rows = db.session.connection().execute(_LOCK_CYCLE_AND_PRICES, {
+        "p_cycle": cycle_id, "p_formats": list(format_ids),
+        "p_products": list(product_ids)}).all()
+    if not rows:
+        raise NotFound(_("Ce cycle de commande n'existe pas."))
+    if not accepts_orders(rows[0].status, rows[0].cutoff_dt, now):
+        raise ServiceError(_("Les commandes de cette semaine sont closes."))
+    priced = [row for row in rows if row.id is not None]
+    return Prices(baskets={row.id: int(row.price_cents) for row in priced if row.basket},
+                  products={row.id: int(row.price_cents) for row in priced if not row.basket})
+
+
+def _lock_order(line: StockLine) -> tuple[bool, int]:
+    return line.basket_format_id is None, line.basket_format_id or line.product_id or 0
+
+
+def take(cycle_id: int, lines: Sequence[StockLine]) -> None:
+    """Take the stock of every line at its price, baskets by id then products by id.
+
+    One conditional update per line; only when one changes nothing is the row read
+    again, to say why: sold out (``OutOfStock``), or its price changed since the caller
+    read it (``ServiceError``). The caller rolls back on either."""
+    connection = db.session.connection()
+    for line in sorted(lines, key=_lock_order):
+        if line.basket_format_id is not None:
+            taken = connection.execute(_TAKE_BASKETS, {
+                "p_format": line.basket_format_id, "p_cycle": cycle_id,
+                "p_price": line.unit_price_cents, "p_count": line.quantity})
+            if taken.rowcount != 1:  # type: ignore[attr-defined]
+                _refuse_baskets(line)
+        else:
+            taken = connection.execute(_TAKE_PRODUCT, {
+                "p_product": line.product_id, "p_cycle": cycle_id,
+                "p_price": line.unit_price_cents, "p_quantity": line.quantity})
+            if taken.rowcount != 1:  # type: ignore[attr-defined]
+                _refuse_product(cycle_id, line)
+
+
+def _refuse_baskets(line: StockLine) -> None:
+    price = db.session.scalar(select(BasketFormat.price_cents).where(
+        BasketFormat.id == line.basket_format_id))
+    if price != line.unit_price_cents:
+        raise ServiceError(_("Le prix d'un panier vient de changer : vérifiez votre commande."))
+    raise OutOfStock(_("Plus assez de paniers disponibles pour ce format."))
+
+
+def _refuse_product(cycle_id: int, line: StockLine) -> None:
+    row = db.session.execute(
+        select(Product.name, ProductStock.price_cents)
+        .join(ProductStock, ProductStock.product_id == Product.id)
+        .where(ProductStock.cycle_id == cycle_id, Product.id == line.product_id)).first()
+    name = row.name if row is not None else ""
+    if row is None or row.price_cents != line.unit_price_cents:
+        raise ServiceError(_("%(product)s : le prix vient de changer, vérifiez votre commande.",
+                             product=name))
+    raise OutOfStock(_("%(product)s : plus assez de stock disponible.", product=name))
+
+
+def give_back(cycle_id: int, lines: Iterable[StockLine]) -> None:
+    """Put lines back on sale (an order cancelled or released), in the lock order."""
+    for line in sorted(lines, key=_lock_order):
+        if line.basket_format_id is not None:
+            db.session.execute(
+                update(BasketFormat).where(BasketFormat.id == line.basket_format_id)
+                .values(sold=BasketFormat.sold - line.quantity)
+                .execution_options(synchronize_session=False))
+        else:
+            db.session.execute(
+                update(ProductStock)
+                .where(ProductStock.cycle_id == cycle_id,
+                       ProductStock.product_id == line.product_id)
+                .values(sold=ProductStock.sold - line.quantity)
+                .execution_options(synchronize_session=False))
+
+
+def move_declared(cycle_id: int, product_id: int, delta: int) -> bool:
+    """Add ``delta`` (negative: withdraw) to what the farms declared of a product; False,
+    and nothing changed, when it would fall below what households already bought."""
+    # Every product has its stock row from the cycle's creation: this is always an update.
+    moved = db.session.execute(
+        update(ProductStock)
+        .where(ProductStock.cycle_id == cycle_id, ProductStock.product_id == product_id,
+               ProductStock.declared + delta >= ProductStock.sold)
+        .values(declared=ProductStock.declared + delta)
+        .execution_options(synchronize_session=False))
+    return moved.rowcount == 1  # type: ignore[attr-defined]
+
+
+def reprice(cycle_id: int, product_id: int) -> None:
+    """Households pay the mean of the farms' prices, weighted by what each offers."""
+    offers = db.session.execute(
+        select(SupplyOffer.quantity, SupplyOffer.price_cents).where(
+            SupplyOffer.cycle_id == cycle_id, SupplyOffer.product_id == product_id)).all()
+    total = sum(o.quantity for o in offers)
+    price = (sum(o.quantity * o.price_cents for o in offers) + total // 2) // total if total else 0
+    db.session.execute(
+        update(ProductStock)
+        .where(ProductStock.cycle_id == cycle_id, ProductStock.product_id == product_id)
+        .values(price_cents=price)
+        .execution_options(synchronize_session=False))
