@@ -13,9 +13,9 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
-from canteens import tasks
+from canteens import ordering, tasks
 from canteens.models import (
     Dish,
     MealForecast,
@@ -27,6 +27,7 @@ from canteens.models import (
 from paniers.allocation import services as allocating
 from paniers.allocation.models import AllocationLine, Shortage
 from paniers.cycles import services as cycles
+from paniers.cycles.models import ProductStock
 from paniers.extensions import db
 from paniers.orders import services as orders
 from paniers.orders.models import Order, OrderLine, OrderSource
@@ -325,3 +326,38 @@ def test_a_week_order_without_an_open_cycle_is_refused_clearly(browser):
     page = browser.get("/cantine/semaine").text
     assert "Aucun cycle n'est ouvert" in page
     assert db.session.scalar(select(func.count(WeekOrder.id))) == 0
+
+
+def test_a_failure_after_the_order_leaves_neither_the_order_nor_the_week_order(browser):
+    cycle = open_week(supply=generous_supply())
+    monday = DELIVERY - timedelta(days=DELIVERY.weekday())
+    browser.login(MANAGER)
+    plan_through_the_page(browser, max(monday, date.today()), "weeks-1")
+    sold_before = dict(db.session.execute(select(ProductStock.product_id, ProductStock.sold)
+                                          .where(ProductStock.cycle_id == cycle.id)).all())
+
+    def stop_once_ordered(_mapper, _connection, week_order: WeekOrder) -> None:
+        if week_order.order_id is not None:  # place_order has written the canteen's order
+            raise RuntimeError("the process stops between the order and its week order")
+
+    for moment in ("before_insert", "before_update"):
+        event.listen(WeekOrder, moment, stop_once_ordered)
+    try:
+        with pytest.raises(RuntimeError):
+            ordering.order_planned_week(user(MANAGER))
+    finally:
+        for moment in ("before_insert", "before_update"):
+            event.remove(WeekOrder, moment, stop_once_ordered)
+
+    assert db.session.scalar(select(func.count(Order.id)).where(
+        Order.source == OrderSource.CANTEEN)) == 0
+    assert db.session.scalar(select(func.count(WeekOrder.id))) == 0
+    assert db.session.scalar(select(func.count(OutsidePurchase.id))) == 0
+    assert dict(db.session.execute(select(ProductStock.product_id, ProductStock.sold)
+                                   .where(ProductStock.cycle_id == cycle.id)).all()) == sold_before
+
+    # Nothing half-done stands in the way: the manager orders the week as usual.
+    page = browser.post("/cantine/semaine", {}, form_page="/cantine/semaine").text
+    assert "Commande de la semaine générée" in page
+    assert db.session.scalar(select(func.count(Order.id)).where(
+        Order.source == OrderSource.CANTEEN)) == 1
