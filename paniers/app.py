@@ -18,10 +18,28 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+import paniers.models  # noqa: F401  (every model, for the mappers and Alembic)
+from canteens.views import blueprint as canteens
 from paniers import config as settings
+from paniers.accounts.models import User
+from paniers.accounts.profile.views import blueprint as profile
+from paniers.accounts.views import blueprint as accounts
+from paniers.allocation.views import blueprint as allocation
+from paniers.celery_app import celery_init_app
+from paniers.cli import register as register_cli
+from paniers.cycles.views import blueprint as cycles
+from paniers.delivery.views import blueprint as delivery
 from paniers.errors import ServiceError
 from paniers.extensions import babel, csrf, db, login_manager
 from paniers.formatting import register_filters
+from paniers.health import blueprint as health
+from paniers.main import blueprint as main
+from paniers.notifications.views import blueprint as notifications
+from paniers.orders.views import blueprint as orders
+from paniers.payments.views import blueprint as payments
+from paniers.points.views import blueprint as points
+from paniers.subscriptions.views import blueprint as subscriptions
+from producers.views import blueprint as producers
 
 PACKAGE = Path(__file__).resolve().parent
 FLASHES_KEPT = 8  # messages waiting to be shown, per session
@@ -64,8 +82,6 @@ def select_locale() -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    import paniers.models  # noqa: F401  (every model, for the mapper and Alembic)
-
     db.init_app(app)
     csrf.init_app(app)
     babel.init_app(
@@ -79,40 +95,14 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> Any:
-        from paniers.accounts.models import User
-
         return db.session.get(User, int(user_id))
-
-    from paniers.celery_app import celery_init_app
 
     celery_init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from canteens.views import blueprint as canteens
-    from paniers.accounts.views import blueprint as accounts
-    from paniers.allocation.views import blueprint as allocation
-    from paniers.cycles.views import blueprint as cycles
-    from paniers.delivery.views import blueprint as delivery
-    from paniers.main import blueprint as main
-    from paniers.orders.views import blueprint as orders
-    from paniers.points.views import blueprint as points
-    from producers.views import blueprint as producers
-
     for blueprint in (main, accounts, cycles, allocation, delivery, orders, points, producers,
-                      canteens):
-        app.register_blueprint(blueprint)
-    from paniers.health import blueprint as health
-
-    app.register_blueprint(health)
-    from paniers.payments.views import blueprint as payments
-
-    app.register_blueprint(payments)
-    from paniers.accounts.profile.views import blueprint as profile
-    from paniers.notifications.views import blueprint as notifications
-    from paniers.subscriptions.views import blueprint as subscriptions
-
-    for blueprint in (profile, subscriptions, notifications):
+                      canteens, health, payments, profile, subscriptions, notifications):
         app.register_blueprint(blueprint)
 
 
@@ -146,9 +136,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from paniers.cli import register
-
-    register(app)
+    register_cli(app)
 
 
 def _error_page(code: int, message: Any) -> Any:

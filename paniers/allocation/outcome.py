@@ -14,6 +14,7 @@ from paniers.cycles.models import BasketFormat
 from paniers.extensions import db
 from paniers.orders.models import Order, OrderLine
 from producers.models import Farm, Product, SupplyOffer
+from producers.units import value_cents
 
 
 @dataclass(frozen=True)
@@ -132,8 +133,6 @@ def what_to_bring(cycle_id: int, farm_id: int) -> list[BringLine]:
     sold = sold_per_offer(cycle_id)
     offers = db.session.scalars(select(SupplyOffer).where(
         SupplyOffer.cycle_id == cycle_id, SupplyOffer.farm_id == farm_id)).all()
-    from producers.units import value_cents
-
     return [BringLine(o.product, sold[o.id], value_cents(sold[o.id], o.price_cents, o.product.unit))
             for o in sorted(offers, key=lambda o: o.product.name) if sold.get(o.id)]
 

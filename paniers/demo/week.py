@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import random
-import tempfile
 from collections import Counter, defaultdict
 from datetime import date, timedelta
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -205,15 +203,3 @@ def rounds_summary(cycle: OrderCycle, result: RoutingResult) -> str:
     for point in unserved:
         out.append(f"  unserved: {point.point.town} — {point.point.name} ({point.reason})")
     return "\n".join(out)
-
-
-def run_demo_week(households: int, seed: int, database_url: str | None = None) -> str:
-    from paniers import create_app
-    from paniers.migrate import upgrade
-
-    with tempfile.TemporaryDirectory(prefix="paniers-week-") as folder:
-        url = database_url or f"sqlite:///{Path(folder) / 'week.sqlite'}"
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url})
-        upgrade(url)
-        with app.app_context():
-            return run_week(households, seed)

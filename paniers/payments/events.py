@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from paniers.extensions import db
+from paniers.notifications.services import notify_order_confirmed
 from paniers.orders.models import Order, OrderStatus
 from paniers.payments import gateway, refunds, services
 from paniers.payments.models import Payment, PaymentStatus, ProviderEvent
@@ -101,8 +102,6 @@ def _apply(kind: str, obj: dict[str, Any], now: datetime) -> tuple[str, list[int
 def _confirm_to_household(session: dict[str, Any]) -> None:
     """The order confirmation goes out once the payment is in (the message is keyed by
     order: a replayed event sends nothing more)."""
-    from paniers.notifications.services import notify_order_confirmed
-
     payment = _payment_for(session, None)
     if payment is not None and payment.paid_dt is not None:
         order = db.session.get(Order, payment.order_id)

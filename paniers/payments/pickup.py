@@ -14,6 +14,7 @@ from paniers.extensions import db
 from paniers.orders.models import Order, OrderStatus
 from paniers.payments.models import Payment, PaymentMethod, PaymentStatus, PickupMeans
 from paniers.points.models import PickupPoint
+from paniers.points.services import hosted_point
 from paniers.types import utcnow
 
 OWED = (OrderStatus.PLACED, OrderStatus.COLLECTED, OrderStatus.UNCLAIMED)
@@ -27,8 +28,6 @@ def means_labels() -> dict[str, str]:
 def record_pickup_payment(host: User, order_id: int, means: str,
                           now: datetime | None = None) -> Payment:
     """The host took the amount due for an order at their point."""
-    from paniers.points.services import hosted_point
-
     order = db.session.get(Order, order_id)
     if order is None or order.payment is None:
         raise NotFound(_("Cette commande n'existe pas."))

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from paniers.background import BrokerUnavailable, enqueue
 from paniers.extensions import db
+from paniers.notifications.services import notify_refund
 from paniers.orders.models import Order, OrderLine, OrderStatus
 from paniers.payments import gateway, solidarity
 from paniers.payments.models import (
@@ -92,8 +93,6 @@ def execute(refund_id: int) -> str:
     order_id, amount_cents = payment.order_id, refund.amount_cents
     _mark_succeeded(refund.id, result.id, refund.amount_cents, payment.id)
     db.session.commit()
-    from paniers.notifications.services import notify_refund
-
     notify_refund(order_id, amount_cents, reference=str(refund_id))
     return "succeeded"
 

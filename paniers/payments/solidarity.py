@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from paniers.accounts.models import Role, User
+from paniers.errors import NotFound, ServiceError
 from paniers.extensions import db
 from paniers.payments.models import SolidarityFund
 
@@ -83,10 +85,6 @@ def give_back(cycle_id: int, cents: int) -> None:
 
 def set_fund(cycle_id: int, budget_cents: int, household_pct: int) -> SolidarityFund:
     """The coordinator sets a cycle's solidarity budget (never below what is already used)."""
-    from flask_babel import gettext as _
-
-    from paniers.errors import ServiceError
-
     if budget_cents < 0 or not 0 <= household_pct <= 100:
         raise ServiceError(_("Le budget et la part du foyer doivent être positifs."))
     fund = db.session.scalar(select(SolidarityFund).where(SolidarityFund.cycle_id == cycle_id)
@@ -110,10 +108,6 @@ def households() -> list[User]:
 
 def set_eligible(user_id: int, eligible: bool) -> User:
     """The coordinator marks a household eligible for solidarity baskets, or not."""
-    from flask_babel import gettext as _
-
-    from paniers.errors import NotFound
-
     user = db.session.get(User, user_id)
     if user is None or user.role != Role.HOUSEHOLD:
         raise NotFound(_("Ce foyer n'existe pas."))

@@ -6,7 +6,10 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from sqlalchemy import select
 
+from paniers.allocation.models import Shortage
+from paniers.extensions import db
 from paniers.payments import events, refunds, services
 from paniers.payments.gateway import GatewayError
 from paniers.types import utcnow
@@ -31,11 +34,6 @@ def execute_refund(refund_id: int) -> str:
 @shared_task(acks_late=True)
 def refund_cycle_shortages(cycle_id: int) -> list[int]:
     """Refund the shortages allocation stored for a cycle (idempotent: run it again freely)."""
-    from sqlalchemy import select
-
-    from paniers.allocation.models import Shortage
-    from paniers.extensions import db
-
     rows = db.session.execute(select(Shortage.order_line_id, Shortage.refund_cents)
                               .where(Shortage.cycle_id == cycle_id)).all()
     return refunds.refund_shortages(cycle_id, [(line_id, cents) for line_id, cents in rows])

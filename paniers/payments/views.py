@@ -17,6 +17,7 @@ from paniers.accounts.models import Role
 from paniers.background import BrokerUnavailable, enqueue
 from paniers.cycles.services import current_cycle, cycles, get_cycle
 from paniers.extensions import csrf
+from paniers.formatting import money
 from paniers.money import to_cents
 from paniers.orders.models import Order
 from paniers.payments import events, gateway, pickup, reports, services, solidarity
@@ -46,8 +47,6 @@ def after_placing(order: Order) -> str:
 
 
 def _money(cents: int) -> str:
-    from paniers.formatting import money
-
     return money(cents)
 
 
