@@ -16,13 +16,15 @@ from paniers.cycles.services import current_cycle
 from paniers.cycles.states import CycleStatus
 from paniers.errors import ServiceError
 from paniers.extensions import db, kept_after_commit
+from paniers.formatting import money
 from paniers.formids import as_id
 from paniers.money import to_base_amount
 from paniers.orders import services
 from paniers.orders.catalogue import catalogue, offered_stocks, orderable_point, orderable_points
 from paniers.orders.forms import OrderForm
+from paniers.orders.models import Order
+from paniers.payments.models import PaymentStatus
 from paniers.payments.services import payment_choice
-from paniers.payments.views import after_placing
 from paniers.points.models import PickupPoint
 
 blueprint = Blueprint("orders", __name__)
@@ -112,6 +114,22 @@ def place(form: OrderForm, cycle: OrderCycle) -> Response | None:
         db.session.rollback()
         flash(str(error), "error")
         return None
+
+
+def after_placing(order: Order) -> str:
+    """Where the household goes once an order is placed: Checkout's step, or its orders."""
+    payment = order.payment
+    if payment is not None and payment.status == PaymentStatus.PENDING:
+        return url_for("payments.confirm", order_id=order.id)
+    flash(_("Commande n° %(id)d enregistrée. Paiement au retrait.", id=order.id), "success")
+    if payment is not None and payment.solidarity_cents:
+        flash(_("Panier solidaire : vous payez %(amount)s, le fonds solidaire prend en charge "
+                "%(fund)s.", amount=money(payment.amount_cents),
+                fund=money(payment.solidarity_cents)), "success")
+    elif payment is not None and current_user.solidarity_eligible:
+        flash(_("Le budget solidaire de la semaine est épuisé : le prix normal s'applique."),
+              "error")
+    return url_for("orders.mine")
 
 
 @blueprint.route("/mes-commandes")

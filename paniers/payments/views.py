@@ -19,35 +19,14 @@ from paniers.cycles.services import current_cycle, cycles, get_cycle
 from paniers.extensions import csrf
 from paniers.formatting import money
 from paniers.money import to_cents
-from paniers.orders.models import Order
 from paniers.payments import events, gateway, pickup, reports, services, solidarity
 from paniers.payments.forms import FundForm, PickupPaymentForm
-from paniers.payments.models import PaymentMethod, PaymentStatus
+from paniers.payments.models import PaymentMethod
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("payments", __name__)
 households = role_required(Role.HOUSEHOLD)
 coordinator_only = role_required(Role.COORDINATOR)
-
-
-def after_placing(order: Order) -> str:
-    """Where the household goes once an order is placed: Checkout's step, or its orders."""
-    payment = order.payment
-    if payment is not None and payment.status == PaymentStatus.PENDING:
-        return url_for("payments.confirm", order_id=order.id)
-    flash(_("Commande n° %(id)d enregistrée. Paiement au retrait.", id=order.id), "success")
-    if payment is not None and payment.solidarity_cents:
-        flash(_("Panier solidaire : vous payez %(amount)s, le fonds solidaire prend en charge "
-                "%(fund)s.", amount=_money(payment.amount_cents),
-                fund=_money(payment.solidarity_cents)), "success")
-    elif payment is not None and current_user.solidarity_eligible:
-        flash(_("Le budget solidaire de la semaine est épuisé : le prix normal s'applique."),
-              "error")
-    return url_for("orders.mine")
-
-
-def _money(cents: int) -> str:
-    return money(cents)
 
 
 @blueprint.app_context_processor
@@ -124,7 +103,7 @@ def record_at_pickup(order_id: int) -> Response:
     if form.validate_on_submit():
         payment = pickup.record_pickup_payment(current_user, order_id, form.means.data)
         flash(_("Paiement de %(amount)s enregistré (%(means)s).",
-                amount=_money(payment.charged_cents),
+                amount=money(payment.charged_cents),
                 means=pickup.means_labels()[payment.pickup_means]), "success")
     else:
         flash(_("Choisissez espèces, chèque ou Ménadel."), "error")
