@@ -13,11 +13,10 @@ own they commit the rows they add, then queue the sending; called inside a use c
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
+from datetime import date
 from functools import partial
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -27,8 +26,6 @@ from paniers.background import BrokerUnavailable, enqueue
 from paniers.cycles.models import OrderCycle
 from paniers.cycles.states import PARIS, CycleStatus
 from paniers.extensions import db
-from paniers.notifications import mail
-from paniers.notifications.messages import compose
 from paniers.notifications.models import (
     Kind,
     MessageStatus,
@@ -245,50 +242,6 @@ def remind_today(today: date | None = None) -> list[int]:
     cycle_ids = db.session.scalars(select(OrderCycle.id).where(
         OrderCycle.delivery_date == today, OrderCycle.status.in_(DELIVERING))).all()
     return [mid for cycle_id in cycle_ids for mid in notify_pickup_reminders(cycle_id)]
-
-
-# -- sending (in the worker) ------------------------------------------------------
-
-def send_message(message_id: int) -> str:
-    """Send one pending message and mark it sent; a message already sent stays as it is.
-
-    The row is locked while sending, so two workers given the same message send it once.
-    An SMTP error rolls back and propagates: the task retries, the row stays pending.
-    """
-    message = db.session.scalar(
-        select(OutboundMessage).where(OutboundMessage.id == message_id).with_for_update()
-        .execution_options(populate_existing=True))
-    if message is None or message.status != MessageStatus.PENDING:
-        db.session.rollback()
-        return "done" if message is not None else "missing"
-    user = db.session.get(User, message.user_id)
-    if user is None or user.email.endswith(DELETED_DOMAIN):
-        message.status, message.error = MessageStatus.FAILED, "account deleted"
-        db.session.commit()
-        return "dropped"
-    try:
-        email = compose(message, user)
-        mail.send(email, message.key, current_app.config)
-    except Exception:
-        db.session.rollback()
-        raise
-    message.status, message.sent_dt = MessageStatus.SENT, utcnow()
-    message.recipient, message.subject = user.email, str(email["Subject"])[:200]
-    db.session.commit()
-    return "sent"
-
-
-def resend_pending(now: datetime | None = None, older_than: timedelta = timedelta(minutes=5),
-                   within: timedelta = timedelta(days=2)) -> list[int]:
-    """Queue again the messages still pending (broker down when they were queued)."""
-    now = now or utcnow()
-    pending = list(db.session.scalars(select(OutboundMessage.id).where(
-        OutboundMessage.status == MessageStatus.PENDING,
-        OutboundMessage.created_dt <= now - older_than,
-        OutboundMessage.created_dt >= now - within)))
-    for message_id in pending:
-        _hand_to_workers(message_id)
-    return pending
 
 
 def recent_messages(limit: int = 100) -> list[OutboundMessage]:

@@ -7,7 +7,7 @@ import smtplib
 
 from celery import shared_task
 
-from paniers.notifications import services
+from paniers.notifications import sending, services
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
              retry_backoff_max=300)
 def send_message(self: object, message_id: int) -> str:
     """Send one message (idempotent: a message already sent is not sent again)."""
-    return services.send_message(message_id)
+    return sending.send_message(message_id)
 
 
 @shared_task(ignore_result=True)
@@ -35,7 +35,7 @@ def remind_cycle(cycle_id: int) -> int:
 @shared_task(ignore_result=True)
 def resend_pending() -> int:
     """Queue again the messages left pending while the broker was down."""
-    return len(services.resend_pending())
+    return len(sending.resend_pending())
 
 
 @shared_task(ignore_result=True)

@@ -23,6 +23,7 @@ from paniers.extensions import attach_loaded, db, insert_rows
 from paniers.notifications import services as notifications
 from paniers.orders import lifecycle
 from paniers.orders.models import Order, OrderLine, OrderSource, OrderStatus
+from paniers.payments import checkout
 from paniers.payments import services as payments
 from paniers.payments.models import Payment
 from paniers.points.models import PickupPoint
@@ -174,7 +175,7 @@ def cancel_order(user: User, order_id: int, now: datetime | None = None) -> Orde
         order = own_order(user, order_id)
         stock.lock_open_cycle(order.cycle_id, now)
         # Nobody may pay it at Stripe once it is cancelled; unpaid, it is released there.
-        if not payments.close_checkout(order):
+        if not checkout.close_checkout(order):
             if not lifecycle.cancel(order.id, now):
                 raise ServiceError(_("Cette commande est déjà annulée."))
             payments.on_order_cancelled(order, now)  # the fund, then the stock

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from paniers.extensions import db
 from paniers.notifications.services import notify_order_confirmed
 from paniers.orders.models import Order, OrderStatus
-from paniers.payments import gateway, refunds, services
+from paniers.payments import checkout, gateway, refunds
 from paniers.payments.models import Payment, PaymentStatus, ProviderEvent
 from paniers.types import utcnow
 
@@ -90,7 +90,7 @@ def _apply(kind: str, obj: dict[str, Any], now: datetime) -> tuple[str, list[int
     if kind in SESSION_EVENTS:
         session = gateway.retrieve_session(obj["id"])  # the state now, not the snapshot
         failed = kind == "checkout.session.async_payment_failed"
-        return f"session {session.status}/{session.payment_status}", services.apply_session(
+        return f"session {session.status}/{session.payment_status}", checkout.apply_session(
             session, now, debit_failed=failed)
     if kind == "payment_intent.payment_failed":
         return _payment_failed(obj), []

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from paniers.allocation.models import Shortage
 from paniers.extensions import db
-from paniers.payments import events, refunds, services
+from paniers.payments import checkout, events, refunds
 from paniers.payments.gateway import GatewayError
 from paniers.types import utcnow
 
@@ -42,7 +42,7 @@ def refund_cycle_shortages(cycle_id: int) -> list[int]:
 @shared_task
 def expire_reservations() -> list[int]:
     """Release online orders not paid in time (beat, every minute)."""
-    return services.expire_reservations()
+    return checkout.expire_reservations()
 
 
 @shared_task

@@ -19,7 +19,7 @@ from paniers.cycles.services import current_cycle, cycles, get_cycle
 from paniers.extensions import csrf
 from paniers.formatting import money
 from paniers.money import to_cents
-from paniers.payments import events, gateway, pickup, reports, services, solidarity
+from paniers.payments import checkout, events, gateway, pickup, reports, services, solidarity
 from paniers.payments.forms import FundForm, PickupPaymentForm
 from paniers.payments.models import PaymentMethod
 
@@ -39,9 +39,9 @@ def payment_helpers() -> dict[str, object]:
 @blueprint.route("/paiement/commandes/<int:order_id>")
 @households
 def confirm(order_id: int) -> str:
-    payment = services.own_payment(current_user, order_id)
+    payment = checkout.own_payment(current_user, order_id)
     return render_template("payments/confirm.html", payment=payment, order=payment.order,
-                           lines=services.checkout_lines(payment), action=FlaskForm())
+                           lines=checkout.checkout_lines(payment), action=FlaskForm())
 
 
 @blueprint.route("/paiement/commandes/<int:order_id>/carte", methods=["POST"])
@@ -49,7 +49,7 @@ def confirm(order_id: int) -> str:
 def pay_by_card(order_id: int) -> Response:
     if not FlaskForm().validate_on_submit():
         abort(400)
-    url = services.start_checkout(
+    url = checkout.start_checkout(
         current_user, order_id,
         success_url=url_for("payments.back", order_id=order_id, _external=True)
         + "?session_id={CHECKOUT_SESSION_ID}",
@@ -61,7 +61,7 @@ def pay_by_card(order_id: int) -> Response:
 @households
 def at_pickup_instead(order_id: int) -> Response:
     if FlaskForm().validate_on_submit():
-        services.pay_at_pickup_instead(current_user, order_id)
+        checkout.pay_at_pickup_instead(current_user, order_id)
         flash(_("Commande n° %(id)d enregistrée. Paiement au retrait.", id=order_id), "success")
     return redirect(url_for("orders.mine"))
 
@@ -70,7 +70,7 @@ def at_pickup_instead(order_id: int) -> Response:
 @households
 def back(order_id: int) -> str:
     """Back from Stripe: the status as the webhook set it, never confirmed from here."""
-    payment = services.own_payment(current_user, order_id)
+    payment = checkout.own_payment(current_user, order_id)
     return render_template("payments/back.html", payment=payment, order=payment.order)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from paniers.allocation.models import Shortage
 from paniers.cycles.states import PARIS
 from paniers.extensions import db
+from paniers.notifications import sending
 from paniers.notifications import services as notifications
 from paniers.notifications.models import Kind, MessageStatus, OutboundMessage
 from paniers.orders import services as orders
@@ -166,7 +167,7 @@ def test_without_a_mail_server_messages_go_to_the_outbox_folder(app, tmp_path):
     cycle = open_week()
     order = place(cycle)
     (message_id,) = notifications.notify_order_confirmed(order.id)
-    notifications.send_message(message_id)  # the worker may have raced us: either way, once
+    sending.send_message(message_id)  # the worker may have raced us: either way, once
     db.session.expire_all()
     files = list((tmp_path / "outbox").glob("order_confirmation-*.eml"))
     assert [f.name for f in files] == [f"order_confirmation-order-{order.id}-user-"

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from paniers.extensions import db
 from paniers.notifications.models import Kind, OutboundMessage
 from paniers.orders.models import Order, OrderStatus
-from paniers.payments import services
+from paniers.payments import checkout
 from paniers.payments.models import PaymentStatus, ProviderEvent
 from paniers.types import utcnow
 from tests.conftest import Browser
@@ -76,7 +76,7 @@ def test_a_paid_order_is_confirmed_by_the_webhook_not_by_the_return_page(
     assert (payment.status, payment.charged_cents, payment.paid_cents) == ("paid", 2400, 2400)
     assert session_of(payment, stripe_emulator).amount_total == 2400
     assert "Paiement reçu" in back_from_stripe(household, location)
-    assert stripe_emulator.idempotency_hits()[services.checkout_key(payment)] == 1
+    assert stripe_emulator.idempotency_hits()[checkout.checkout_key(payment)] == 1
     # The confirmation goes to the household once the money is in, and once only.
     confirmations = db.session.scalars(select(OutboundMessage).where(
         OutboundMessage.kind == Kind.ORDER_CONFIRMATION)).all()
@@ -131,7 +131,7 @@ def test_without_any_webhook_the_scheduled_task_expires_old_reservations(
     go_to_checkout(household, opened.order_id)
 
     later = utcnow() + timedelta(hours=1)
-    assert services.expire_reservations(later) == [opened.id]
+    assert checkout.expire_reservations(later) == [opened.id]
     opened = reload(opened)
     assert opened.status == PaymentStatus.EXPIRED and basket(cycle.id, "small").sold == 0
     assert session_of(opened, stripe_emulator).status == "expired"  # nobody can pay it now
@@ -146,7 +146,7 @@ def test_a_payment_that_arrives_after_the_reservation_was_released_is_refunded(
     url = go_to_checkout(household, payment.order_id)
     assert stripe_emulator.pay(url)[0] == 303  # paid, but we have not heard of it
     # The sweep runs before the webhook: Stripe says the session is paid, so it is kept.
-    services.expire_reservations(utcnow() + timedelta(hours=1))
+    checkout.expire_reservations(utcnow() + timedelta(hours=1))
     db.session.commit()
     payment = reload(payment)
     assert payment.status == PaymentStatus.PAID and payment.order.status == OrderStatus.PLACED
