@@ -25,21 +25,21 @@ from canteens.menu_planner.report import evaluate_menus
 from canteens.menu_planner.solve import PlannedMeal as PlainMeal
 from canteens.menu_planner.solve import plan_menus
 from canteens.models import Canteen, Dish, PlanJob, PlannedDish, PlannedMeal, StoredPlan
-from paniers.background import BrokerUnavailable, enqueue
 from paniers.cycles.models import OrderCycle, ProductStock
 from paniers.errors import NotFound, ServiceError
 from paniers.extensions import db
+from paniers.jobs import runner
+from paniers.jobs.runner import JobFailed, Progress
 from paniers.orders.models import Order, OrderLine, OrderStatus
 from paniers.types import utcnow
 from producers.models import Product
 
 log = logging.getLogger(__name__)
 MAX_MEALS, MAX_WEEKS = 40, 8
-RUNNING = ("queued", "running")
 REQUIRED_COURSES = ("main", "side", "dairy")
 
 
-# Starting and running the job ------------------------------------------------------------
+# Starting the job and its work -----------------------------------------------------------
 
 
 def start_planning(canteen: Canteen, first_day: date, *, meals: int | None = None,
@@ -52,19 +52,14 @@ def start_planning(canteen: Canteen, first_day: date, *, meals: int | None = Non
         raise ServiceError(_("Planifiez de 1 à %(meals)d repas ou de 1 à %(weeks)d semaines.",
                              meals=MAX_MEALS, weeks=MAX_WEEKS))
     running = latest_job(canteen)
-    if running is not None and running.status in RUNNING and (
+    # A job still queued or running after 10 minutes is taken as lost: it no longer
+    # holds the canteen back.
+    if running is not None and running.running and (
             utcnow() - running.created_dt < timedelta(minutes=10)):
         raise ServiceError(_("Une planification est déjà en cours pour cette cantine."))
-    job = PlanJob(canteen_id=canteen.id, status="queued", progress_pct=0, step="", summary={},
+    job = PlanJob(canteen_id=canteen.id,
                   params={"first_day": first_day.isoformat(), "meals": meals, "weeks": weeks})
-    db.session.add(job)
-    db.session.commit()
-    try:
-        enqueue("canteens.tasks.plan_menus", job.id)
-    except BrokerUnavailable:
-        finish(job.id, "failed", {"error": "broker_unreachable"})
-        raise
-    return job
+    return runner.start(job, "canteens.tasks.plan_menus")
 
 
 def latest_job(canteen: Canteen) -> PlanJob | None:
@@ -72,56 +67,31 @@ def latest_job(canteen: Canteen) -> PlanJob | None:
                              .order_by(PlanJob.id.desc()))
 
 
-def report(job_id: int, pct: int, step: str) -> None:
-    job = db.session.get(PlanJob, job_id)
-    if job is not None:
-        job.status, job.progress_pct, job.step = "running", pct, step
-        db.session.commit()
-
-
-def finish(job_id: int, status: str, summary: dict[str, Any]) -> None:
-    db.session.rollback()
-    job = db.session.get(PlanJob, job_id)
-    if job is not None:
-        job.status, job.summary, job.finished_dt = status, summary, utcnow()
-        job.progress_pct = 100 if status == "done" else job.progress_pct
-        db.session.commit()
-
-
-def run_plan_job(job_id: int) -> None:
-    """The job's work: plan, store the plan and link it to the job in one commit.
-
-    Run again after an interruption it plans again; a job already done is left as it is.
-    """
-    job = db.session.get(PlanJob, job_id)
-    if job is None or job.status == "done":
-        return
+def plan_for_job(job: PlanJob, progress: Progress) -> dict[str, Any]:
+    """The planning job's work: plan, store the plan and link it to the job, left for the
+    runner to commit with the job done (run again after an interruption, it plans again)."""
     canteen = db.session.get(Canteen, job.canteen_id)
     assert canteen is not None
-    report(job_id, 10, "reading")
+    progress(10, "reading")
     params = job.params
     days = services.service_days_from(canteen, date.fromisoformat(params["first_day"]),
                                       meals=params.get("meals"), weeks=params.get("weeks"))
     if not days:
-        finish(job_id, "failed", {"error": _("Aucun repas prévu sur cette période.")})
-        return
+        raise ServiceError(_("Aucun repas prévu sur cette période."))
     request = build_request(canteen, days)
     services.ensure_dish_catalogue()
     catalogue = services.stored_catalogue()
-    report(job_id, 25, "solving")
+    progress(25, "solving")
     plan = plan_menus(request, catalogue)
-    report(job_id, 90, "saving")
+    progress(90, "saving")
     if plan.status == "no_plan":
-        finish(job_id, "failed", {"error": _("Aucun plan trouvé dans le temps imparti."),
-                                  "diagnostics": list(plan.diagnostics)})
-        return
+        raise JobFailed(_("Aucun plan trouvé dans le temps imparti."),
+                        diagnostics=list(plan.diagnostics))
     stored = store_plan(canteen, request, plan)
-    job = db.session.get(PlanJob, job_id)
-    assert job is not None
-    job.plan_id, job.status, job.progress_pct, job.finished_dt = stored.id, "done", 100, utcnow()
-    job.summary = {"status": plan.status, "violations": len(plan.violations),
-                   "seconds": round(plan.solve_seconds, 1)}
-    db.session.commit()
+    db.session.flush()
+    job.plan_id = stored.id
+    return {"status": plan.status, "violations": len(plan.violations),
+            "seconds": round(plan.solve_seconds, 1)}
 
 
 # The request -----------------------------------------------------------------------------

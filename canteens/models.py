@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from paniers.extensions import db
+from paniers.jobs.models import Job
 from paniers.types import UTCDateTime, utcnow
 
 
@@ -173,21 +174,14 @@ class PlannedDish(db.Model):  # type: ignore[name-defined,misc]
     dish: Mapped[Dish] = relationship()
 
 
-class PlanJob(db.Model):  # type: ignore[name-defined,misc]
+class PlanJob(Job, db.Model):  # type: ignore[name-defined,misc]
     """Planning menus in the background, with its progress; ``params``: what to plan."""
 
     __tablename__ = "canteen_plan_jobs"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     canteen_id: Mapped[int] = mapped_column(ForeignKey("canteens.id"), index=True)
-    status: Mapped[str] = mapped_column(String(10))
-    progress_pct: Mapped[int] = mapped_column(Integer, default=0)
-    step: Mapped[str] = mapped_column(String(120), default="")
     params: Mapped[dict[str, Any]] = mapped_column(JSON)
-    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("canteen_plans.id"))
-    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    finished_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class WeekOrder(db.Model):  # type: ignore[name-defined,misc]

@@ -89,7 +89,7 @@ def plan() -> str:
                   if cycle is not None and cycle.status == CycleStatus.OPEN else None)
     return render_template(
         "canteens/plan.html", canteen=canteen, stored=stored, job=job, form=form,
-        running=job is not None and job.status in menus.RUNNING,
+        running=job is not None and job.running,
         weeks=menus.weeks_of(stored) if stored else [], order_week=order_week,
         ordered=ordering.week_order_of(canteen, order_week) if order_week else None, **LABELS)
 

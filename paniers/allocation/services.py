@@ -7,7 +7,7 @@ contents are kept), so a job interrupted and run again ends in the same state.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
@@ -21,13 +21,14 @@ from paniers.cycles.states import CycleStatus, TransitionError, check_move
 from paniers.delivery.models import Route, UnservedPoint
 from paniers.errors import NotFound, ServiceError
 from paniers.extensions import db
+from paniers.jobs.models import CycleJob
+from paniers.jobs.runner import Progress
 from paniers.notifications.services import notify_shortage
 from paniers.orders.models import Order, OrderLine, OrderStatus
 from paniers.types import utcnow
 from producers.models import Product, SupplyOffer
 from producers.units import weight_g
 
-Progress = Callable[[int, str], None]
 LIVE = (OrderStatus.PLACED, OrderStatus.COLLECTED, OrderStatus.UNCLAIMED)
 
 
@@ -96,6 +97,17 @@ def allocate_cycle(cycle_id: int, progress: Progress = _no_progress) -> week.Wee
     progress(80, "saving the plan")
     _store(cycle, plan, fixed)
     return plan
+
+
+def allocate_for_job(job: CycleJob, progress: Progress) -> dict[str, Any]:
+    """The allocation job's work: allocate its cycle; what its page shows once done."""
+    plan = allocate_cycle(job.cycle_id, progress)
+    return {
+        "max_share_gap_pct": plan.max_share_gap_pct,
+        "shortages": len(plan.shortages),
+        "refund_cents": sum(line.refund_cents for line in plan.shortages),
+        "diagnoses": [d.message for d in plan.diagnoses],
+    }
 
 
 def _store(cycle: OrderCycle, plan: week.WeekPlan, fixed: dict[int, list[tuple[int, int]]]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -17,6 +16,8 @@ from paniers.delivery.loads import PointLoad, point_loads
 from paniers.delivery.models import Route, RouteStop, UnservedPoint, Vehicle
 from paniers.errors import NotFound, ServiceError
 from paniers.extensions import db
+from paniers.jobs.models import CycleJob
+from paniers.jobs.runner import Progress
 from paniers.points.models import Hub, PickupPoint
 
 DIMENSIONS = ("kg", "crates")
@@ -25,7 +26,6 @@ BASE_SERVICE_S = 300  # park, find the host, sign
 PER_CRATE_S = 20
 MAX_TRIPS = 3
 RELOAD_S = 20 * 60
-Progress = Callable[[int, str], None]
 
 
 def _seconds(minutes: int) -> int:
@@ -93,6 +93,16 @@ def plan_cycle_routes(cycle_id: int, time_limit_s: float = 5.0,
     _store(cycle, result, {v.code: v for v in vehicles}, {p.code: p for p in points.values()},
            loads)
     return result
+
+
+def plan_for_job(job: CycleJob, progress: Progress, time_limit_s: float = 5.0) -> dict[str, Any]:
+    """The rounds job's work: plan its cycle's rounds; what its page shows once done."""
+    result = plan_cycle_routes(job.cycle_id, time_limit_s, progress)
+    return {
+        "routes": len(result.routes), "unserved": len(result.unserved),
+        "distance_m": result.total_distance_m, "cost_cents": result.total_cost_cents,
+        "status": result.status.value,
+    }
 
 
 def _store(cycle: OrderCycle, result: routing.RoutingResult, vehicles: dict[str, Vehicle],

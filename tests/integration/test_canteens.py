@@ -29,6 +29,7 @@ from paniers.allocation.models import AllocationLine, Shortage
 from paniers.cycles import services as cycles
 from paniers.cycles.models import ProductStock
 from paniers.extensions import db
+from paniers.jobs.models import JobStatus
 from paniers.orders import services as orders
 from paniers.orders.models import Order, OrderLine, OrderSource
 from producers.models import Product, SupplyOffer
@@ -58,7 +59,7 @@ def plan_through_the_page(browser, first_day: date, horizon: str = "meals-20") -
     tasks.plan_menus(job.id)  # what a worker does with the queued job
     db.session.expire_all()
     job = db.session.get(PlanJob, job.id)
-    assert job.status == "done", job.summary
+    assert job.status == JobStatus.DONE, job.summary
     return db.session.get(StoredPlan, job.plan_id)
 
 
@@ -361,3 +362,36 @@ def test_a_failure_after_the_order_leaves_neither_the_order_nor_the_week_order(b
     assert "Commande de la semaine générée" in page
     assert db.session.scalar(select(func.count(Order.id)).where(
         Order.source == OrderSource.CANTEEN)) == 1
+
+
+def test_a_planning_job_that_breaks_unexpectedly_fails_and_the_page_says_so_in_french(browser):
+    browser.login(MANAGER)
+    # A job queued by an earlier release, whose parameters this one cannot read.
+    job = PlanJob(canteen_id=user(MANAGER).canteen_id, params={"start": "2030-01-07"})
+    db.session.add(job)
+    db.session.commit()
+
+    with pytest.raises(KeyError):  # raised again, for the worker to report the task failed
+        tasks.plan_menus(job.id)
+
+    db.session.expire_all()
+    job = db.session.get(PlanJob, job.id)
+    assert job.status == JobStatus.FAILED and job.plan_id is None
+    assert job.failure == "Erreur interne : l'équipe technique est prévenue."
+    page = browser.get("/cantine/menus").text
+    assert ("La planification a échoué : Erreur interne : l'équipe technique est prévenue."
+            in page)
+    assert "Planification en cours" not in page
+
+
+def test_a_planning_job_refused_by_the_work_fails_with_its_reason(browser):
+    browser.login(MANAGER)
+    job = PlanJob(canteen_id=user(MANAGER).canteen_id,
+                  params={"first_day": "2030-01-07", "meals": None, "weeks": None})
+    db.session.add(job)
+    db.session.commit()
+
+    tasks.plan_menus(job.id)
+
+    page = browser.get("/cantine/menus").text
+    assert "La planification a échoué : Choisissez un nombre de repas ou de semaines." in page

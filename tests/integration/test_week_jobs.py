@@ -10,7 +10,7 @@ from celery.contrib.testing.worker import start_worker
 
 from paniers import create_app
 from paniers.extensions import db
-from paniers.jobs.models import CycleJob
+from paniers.jobs.models import CycleJob, JobStatus
 from tests.integration.test_week_plan import SUPPLY, point_id
 from tests.integration.week import open_week, user
 from tests.support.services import need_redis, redis_celery, unique_queue
@@ -33,7 +33,7 @@ def worker_app(database_url: str) -> Iterator[Any]:
 def job_done(cycle_id: int, kind: str) -> CycleJob | None:
     db.session.rollback()  # see the worker's commits
     job = db.session.query(CycleJob).filter_by(cycle_id=cycle_id, kind=kind).one_or_none()
-    return job if job is not None and job.status in ("done", "failed") else None
+    return job if job is not None and job.status in (JobStatus.DONE, JobStatus.FAILED) else None
 
 
 def test_closing_a_cycle_allocates_it_in_the_background_then_rounds_are_planned(worker_app):
@@ -50,7 +50,7 @@ def test_closing_a_cycle_allocates_it_in_the_background_then_rounds_are_planned(
     assert "Le cycle est clos" in browser.post(show + "/clore", form_page=show).text
 
     job = wait_until(lambda: job_done(cycle.id, "allocation"), 60, "the allocation job")
-    assert job.status == "done" and job.progress_pct == 100
+    assert job.status == JobStatus.DONE and job.progress_pct == 100
     page = browser.get(show + "/repartition").text
     assert "Terminé le" in page and "réparti" in page and "Panier moyen" in page
 
@@ -58,6 +58,6 @@ def test_closing_a_cycle_allocates_it_in_the_background_then_rounds_are_planned(
     assert "Planification des tournées lancée" in browser.post(
         show + "/planifier", form_page=rounds).text
     job = wait_until(lambda: job_done(cycle.id, "routing"), 60, "the routing job")
-    assert job.status == "done" and job.summary["unserved"] == 0
+    assert job.status == JobStatus.DONE and job.summary["unserved"] == 0
     page = browser.get(rounds).text
     assert "Maison des associations" in page and "Feuille de route" in page
