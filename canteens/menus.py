@@ -31,6 +31,7 @@ from paniers.extensions import db
 from paniers.jobs import runner
 from paniers.jobs.runner import JobFailed, Progress
 from paniers.orders.models import Order, OrderLine, OrderStatus
+from paniers.transaction import transaction
 from paniers.types import utcnow
 from producers.models import Product
 
@@ -245,6 +246,7 @@ def weeks_of(stored: StoredPlan) -> list[tuple[date, list[PlannedMeal]]]:
     return sorted(weeks.items())
 
 
+@transaction()
 def edit_meal(canteen: Canteen, plan_id: int, day: date,
               choice: dict[str, int | None]) -> StoredPlan:
     """Put the chosen dishes (by course; ``None``: no such course) on a day, and re-count."""
@@ -277,5 +279,4 @@ def edit_meal(canteen: Canteen, plan_id: int, day: date,
     plan = evaluate_menus(request_from_json(stored.request), catalogue, menus)
     _apply_report(stored, plan)
     stored.edited = True
-    db.session.commit()
     return stored

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from paniers.accounts.models import Role, User
 from paniers.errors import ServiceError
 from paniers.extensions import db
+from paniers.transaction import transaction
 
 MIN_PASSWORD = 8
 
@@ -16,6 +17,7 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
+@transaction()
 def register_household(email: str, name: str, password: str, locale: str = "fr") -> User:
     if len(password) < MIN_PASSWORD:
         raise ServiceError(_("Le mot de passe doit compter au moins 8 caractères."))
@@ -25,7 +27,6 @@ def register_household(email: str, name: str, password: str, locale: str = "fr")
                 locale=locale if locale in ("fr", "en") else "fr")
     user.set_password(password)
     db.session.add(user)
-    db.session.commit()
     return user
 
 
@@ -36,8 +37,8 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
+@transaction()
 def set_locale(user: User, locale: str) -> None:
     if locale not in ("fr", "en"):
         raise ServiceError(_("Langue inconnue."))
     user.locale = locale
-    db.session.commit()

@@ -25,6 +25,7 @@ from paniers.jobs.models import CycleJob
 from paniers.jobs.runner import Progress
 from paniers.notifications.services import notify_shortage
 from paniers.orders.models import Order, OrderLine, OrderStatus
+from paniers.transaction import transaction
 from paniers.types import utcnow
 from producers.models import Product, SupplyOffer
 from producers.units import weight_g
@@ -110,6 +111,7 @@ def allocate_for_job(job: CycleJob, progress: Progress) -> dict[str, Any]:
     }
 
 
+@transaction()
 def _store(cycle: OrderCycle, plan: week.WeekPlan, fixed: dict[int, list[tuple[int, int]]]) -> None:
     db.session.scalar(  # lock the cycle while its plan is replaced
         select(OrderCycle.id).where(OrderCycle.id == cycle.id).with_for_update()
@@ -139,7 +141,6 @@ def _store(cycle: OrderCycle, plan: week.WeekPlan, fixed: dict[int, list[tuple[i
                                 ordered=line.ordered, served=line.served,
                                 refund_cents=line.refund_cents, reason=line.reason or "short"))
     cycle.status = CycleStatus.ALLOCATED
-    db.session.commit()
 
 
 def publish_allocation(cycle_id: int) -> list[int]:
@@ -148,16 +149,16 @@ def publish_allocation(cycle_id: int) -> list[int]:
     Returns the orders with a shortage. Publishing twice does nothing more: the refunds
     and the messages are keyed by order, and the refund task is idempotent.
     """
-    cycle = db.session.scalar(
-        select(OrderCycle).where(OrderCycle.id == cycle_id).with_for_update()
-    )
-    if cycle is None:
-        raise NotFound(_("Ce cycle de commande n'existe pas."))
-    if cycle.status not in (CycleStatus.ALLOCATED, CycleStatus.ROUTED):
-        raise ServiceError(_("Lancez la répartition avant de la publier."))
-    if cycle.published_dt is None:
-        cycle.published_dt = utcnow()
-    db.session.commit()
+    with transaction():
+        cycle = db.session.scalar(
+            select(OrderCycle).where(OrderCycle.id == cycle_id).with_for_update()
+        )
+        if cycle is None:
+            raise NotFound(_("Ce cycle de commande n'existe pas."))
+        if cycle.status not in (CycleStatus.ALLOCATED, CycleStatus.ROUTED):
+            raise ServiceError(_("Lancez la répartition avant de la publier."))
+        if cycle.published_dt is None:
+            cycle.published_dt = utcnow()
     short_orders = sorted({
         order_id for (order_id,) in db.session.execute(
             select(OrderLine.order_id).join(Shortage, Shortage.order_line_id == OrderLine.id)
@@ -169,6 +170,7 @@ def publish_allocation(cycle_id: int) -> list[int]:
     return short_orders
 
 
+@transaction()
 def set_composition(cycle_id: int, format_id: int, items: list[tuple[int, int]]) -> None:
     """The coordinator sets a format's contents by hand; the next allocation keeps them."""
     fmt = db.session.get(BasketFormat, format_id)
@@ -194,12 +196,11 @@ def set_composition(cycle_id: int, format_id: int, items: list[tuple[int, int]])
                 quantity=quantity, fixed=True,
                 value_cents=0,  # priced by the next allocation run
                 weight_g=weight_g(quantity, product.unit_weight_g, product.unit)))
-    db.session.commit()
 
 
+@transaction()
 def release_composition(cycle_id: int, format_id: int) -> None:
     """Let the optimiser compose the format again at the next allocation."""
     db.session.execute(delete(BasketItem).where(
         BasketItem.cycle_id == cycle_id, BasketItem.basket_format_id == format_id,
         BasketItem.fixed.is_(True)))
-    db.session.commit()

@@ -19,6 +19,7 @@ from paniers.extensions import db
 from paniers.jobs.models import CycleJob
 from paniers.jobs.runner import Progress
 from paniers.points.models import Hub, PickupPoint
+from paniers.transaction import transaction
 
 DIMENSIONS = ("kg", "crates")
 SPEEDS_KMH = {"van": 35.0, "cargo_bike": 15.0}
@@ -105,6 +106,7 @@ def plan_for_job(job: CycleJob, progress: Progress, time_limit_s: float = 5.0) -
     }
 
 
+@transaction()
 def _store(cycle: OrderCycle, result: routing.RoutingResult, vehicles: dict[str, Vehicle],
            points: dict[str, PickupPoint], loads: dict[int, PointLoad]) -> None:
     midnight = datetime.combine(cycle.delivery_date, time(0), PARIS)
@@ -134,7 +136,6 @@ def _store(cycle: OrderCycle, result: routing.RoutingResult, vehicles: dict[str,
                                      weight_g=loads[point.id].weight_g,
                                      crates=loads[point.id].crates))
     cycle.status = CycleStatus.ROUTED
-    db.session.commit()
 
 
 def rounds_of(cycle_id: int) -> tuple[list[Route], list[UnservedPoint]]:

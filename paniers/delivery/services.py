@@ -10,6 +10,7 @@ from sqlalchemy import select
 from paniers.delivery.models import Vehicle
 from paniers.errors import NotFound, ServiceError
 from paniers.extensions import db
+from paniers.transaction import transaction
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ def fleet() -> list[Vehicle]:
     return list(db.session.scalars(select(Vehicle).order_by(Vehicle.id)))
 
 
+@transaction()
 def update_vehicle(vehicle_id: int, change: VehicleChange) -> Vehicle:
     vehicle = db.session.get(Vehicle, vehicle_id)
     if vehicle is None:
@@ -36,7 +38,6 @@ def update_vehicle(vehicle_id: int, change: VehicleChange) -> Vehicle:
         raise ServiceError(_("La fin de service doit suivre le début."))
     for field, value in vars(change).items():
         setattr(vehicle, field, value)
-    db.session.commit()
     return vehicle
 
 

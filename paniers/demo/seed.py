@@ -17,6 +17,7 @@ from paniers.delivery.models import Vehicle
 from paniers.demo.data import road_distance_m, rows, window_minutes
 from paniers.extensions import db
 from paniers.points.models import Hub, PickupPoint
+from paniers.transaction import transaction
 from producers.models import Farm, OrganicStatus, Product
 
 DEMO_PASSWORD = "paniers-demo"
@@ -125,6 +126,7 @@ def _id_of(model: Any, code: str | None) -> int:
     return int(record_id)
 
 
+@transaction()
 def seed_demo() -> None:
     """Load (or refresh) the whole demo, in one transaction."""
     hub = seed_network()
@@ -134,7 +136,6 @@ def seed_demo() -> None:
     db.session.flush()
     seed_dish_catalogue()
     seed_accounts()
-    db.session.commit()
 
 
 def is_seeded() -> bool:

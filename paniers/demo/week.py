@@ -23,6 +23,7 @@ from paniers.money import from_base_amount
 from paniers.orders import services as orders
 from paniers.orders.models import Order, OrderSource, OrderStatus
 from paniers.points.models import PickupPoint
+from paniers.transaction import transaction
 from producers import services as producers
 from producers.models import Farm, Product
 from producers.units import Unit, base_per_unit
@@ -60,8 +61,8 @@ def _farmer_of(farm: Farm) -> User:
         user = User(email=f"{farm.code}@paniers.demo", name=farm.name, role=Role.FARMER,
                     farm_id=farm.id)
         user.set_password("paniers-demo")
-        db.session.add(user)
-        db.session.commit()
+        with transaction():
+            db.session.add(user)
     return user
 
 
@@ -96,8 +97,8 @@ def _household(number: int) -> User:
     if user is None:
         user = User(email=email, name=f"Foyer {number:03d}", role=Role.HOUSEHOLD)
         user.set_password("paniers-demo")
-        db.session.add(user)
-        db.session.commit()
+        with transaction():
+            db.session.add(user)
     return user
 
 

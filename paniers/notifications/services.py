@@ -52,6 +52,7 @@ def preferences(user: User) -> dict[str, bool]:
     return {kind: chosen.get(kind, True) for kind in Kind}
 
 
+@transaction()
 def set_preferences(user: User, wanted: set[str]) -> None:
     """Receive exactly the kinds in ``wanted``."""
     rows = {p.kind: p for p in db.session.scalars(
@@ -60,7 +61,6 @@ def set_preferences(user: User, wanted: set[str]) -> None:
         row = rows.get(kind) or NotificationPreference(user_id=user.id, kind=kind)
         row.enabled = kind in wanted
         db.session.add(row)
-    db.session.commit()
 
 
 def wants(user: User, kind: str) -> bool:

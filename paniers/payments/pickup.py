@@ -15,6 +15,7 @@ from paniers.orders.models import Order, OrderStatus
 from paniers.payments.models import Payment, PaymentMethod, PaymentStatus, PickupMeans
 from paniers.points.models import PickupPoint
 from paniers.points.services import hosted_point
+from paniers.transaction import transaction
 from paniers.types import utcnow
 
 OWED = (OrderStatus.PLACED, OrderStatus.COLLECTED, OrderStatus.UNCLAIMED)
@@ -28,23 +29,23 @@ def means_labels() -> dict[str, str]:
 def record_pickup_payment(host: User, order_id: int, means: str,
                           now: datetime | None = None) -> Payment:
     """The host took the amount due for an order at their point."""
-    order = db.session.get(Order, order_id)
-    if order is None or order.payment is None:
-        raise NotFound(_("Cette commande n'existe pas."))
-    hosted_point(host, order.point_id)
-    if means not in set(PickupMeans):
-        raise ServiceError(_("Choisissez espèces, chèque ou Ménadel."))
-    payment: Payment = order.payment
-    if payment.method != PaymentMethod.AT_PICKUP:
-        raise ServiceError(_("Cette commande est payée en ligne."))
-    done = db.session.execute(
-        update(Payment).where(Payment.id == payment.id, Payment.status == PaymentStatus.DUE)
-        .values(status=PaymentStatus.PAID, charged_cents=payment.due_cents, pickup_means=means,
-                recorded_by_id=host.id, paid_dt=now or utcnow())
-        .execution_options(synchronize_session=False))
-    db.session.commit()
-    if done.rowcount != 1:  # type: ignore[attr-defined]
-        raise ServiceError(_("Le paiement de cette commande est déjà enregistré."))
+    with transaction():
+        order = db.session.get(Order, order_id)
+        if order is None or order.payment is None:
+            raise NotFound(_("Cette commande n'existe pas."))
+        hosted_point(host, order.point_id)
+        if means not in set(PickupMeans):
+            raise ServiceError(_("Choisissez espèces, chèque ou Ménadel."))
+        payment: Payment = order.payment
+        if payment.method != PaymentMethod.AT_PICKUP:
+            raise ServiceError(_("Cette commande est payée en ligne."))
+        done = db.session.execute(
+            update(Payment).where(Payment.id == payment.id, Payment.status == PaymentStatus.DUE)
+            .values(status=PaymentStatus.PAID, charged_cents=payment.due_cents, pickup_means=means,
+                    recorded_by_id=host.id, paid_dt=now or utcnow())
+            .execution_options(synchronize_session=False))
+        if done.rowcount != 1:  # type: ignore[attr-defined]
+            raise ServiceError(_("Le paiement de cette commande est déjà enregistré."))
     db.session.refresh(payment)
     return payment
 

@@ -17,6 +17,7 @@ from paniers.accounts.models import Role, User
 from paniers.errors import NotFound, ServiceError
 from paniers.extensions import db
 from paniers.payments.models import SolidarityFund
+from paniers.transaction import transaction
 
 DEFAULT_HOUSEHOLD_PCT = 30
 
@@ -83,6 +84,7 @@ def give_back(cycle_id: int, cents: int) -> None:
         )
 
 
+@transaction()
 def set_fund(cycle_id: int, budget_cents: int, household_pct: int) -> SolidarityFund:
     """The coordinator sets a cycle's solidarity budget (never below what is already used)."""
     if budget_cents < 0 or not 0 <= household_pct <= 100:
@@ -93,11 +95,9 @@ def set_fund(cycle_id: int, budget_cents: int, household_pct: int) -> Solidarity
         fund = SolidarityFund(cycle_id=cycle_id, used_cents=0)
         db.session.add(fund)
     if budget_cents < (fund.used_cents or 0):
-        db.session.rollback()
         raise ServiceError(_("Le budget ne peut pas descendre sous ce qui est déjà engagé "
                              "(%(cents)d centimes).", cents=fund.used_cents))
     fund.budget_cents, fund.household_pct = budget_cents, household_pct
-    db.session.commit()
     return fund
 
 
@@ -106,11 +106,11 @@ def households() -> list[User]:
                                    .order_by(User.name)))
 
 
+@transaction()
 def set_eligible(user_id: int, eligible: bool) -> User:
     """The coordinator marks a household eligible for solidarity baskets, or not."""
     user = db.session.get(User, user_id)
     if user is None or user.role != Role.HOUSEHOLD:
         raise NotFound(_("Ce foyer n'existe pas."))
     user.solidarity_eligible = eligible
-    db.session.commit()
     return user
