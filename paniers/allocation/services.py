@@ -91,11 +91,11 @@ def allocate_cycle(cycle_id: int, progress: Progress = _no_progress) -> week.Wee
         raise ServiceError(_("Le cycle doit être clos avant la répartition.")) from error
     if cycle.published_dt is not None:
         raise ServiceError(_("La répartition est publiée : elle ne peut plus être relancée."))
-    progress(10, "reading the week")
+    progress(10, "reading_week")
     products, offers, formats, demand, fixed = week_input(cycle)
-    progress(30, "composing baskets and allocating supply")
+    progress(30, "allocating")
     plan = plan_week(products, offers, formats, demand, fixed)
-    progress(80, "saving the plan")
+    progress(80, "saving_plan")
     _store(cycle, plan, fixed)
     return plan
 

@@ -81,16 +81,16 @@ def plan_cycle_routes(cycle_id: int, time_limit_s: float = 5.0,
                                        .order_by(Vehicle.id)))
     if hub is None or not vehicles:
         raise ServiceError(_("Aucun véhicule disponible : ajoutez-en un à la flotte."))
-    progress(10, "computing loads per point")
+    progress(10, "loads")
     loads = point_loads(cycle_id)
     points = {p.id: p for p in db.session.scalars(select(PickupPoint))}
     problem = build_problem(hub, vehicles, points, loads)
-    progress(30, "searching rounds")
+    progress(30, "routing")
     provider = routing.HaversineMatrixProvider(detour_factor=1.3, speed_kmh=35.0,
                                                profile_speeds_kmh=SPEEDS_KMH)
     result = routing.plan_routes(problem, time_limit_s=time_limit_s, seed=0,
                                  matrix_provider=provider)
-    progress(90, "saving rounds")
+    progress(90, "saving_rounds")
     _store(cycle, result, {v.code: v for v in vehicles}, {p.code: p for p in points.values()},
            loads)
     return result

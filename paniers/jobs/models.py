@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -41,6 +42,20 @@ def failure_text(summary: dict[str, Any]) -> str:
     return str(summary.get("error", ""))
 
 
+# The steps the work reports (its ``progress(pct, step)``), as the pages say them.
+STEP_LABELS = {
+    "reading_week": _l("Lecture de la semaine : offre des fermes et commandes"),
+    "allocating": _l("Composition des paniers et répartition entre les fermes"),
+    "saving_plan": _l("Enregistrement de la répartition"),
+    "loads": _l("Calcul des chargements par point"),
+    "routing": _l("Recherche des tournées"),
+    "saving_rounds": _l("Enregistrement des tournées"),
+    "reading": _l("Lecture des prévisions et de l'offre des fermes"),
+    "solving": _l("Calcul des menus"),
+    "saving": _l("Enregistrement du plan"),
+}
+
+
 class Job:
     """The columns and the reading of every job with progress (a mixin of the job tables).
 
@@ -63,6 +78,11 @@ class Job:
     @property
     def failed(self) -> bool:
         return self.status == JobStatus.FAILED
+
+    @property
+    def step_label(self) -> str:
+        """The step the work is at, as the pages say it."""
+        return str(STEP_LABELS.get(self.step, self.step))
 
     @property
     def failure(self) -> str:
