@@ -34,7 +34,6 @@ from paniers.orders import services as orders
 from paniers.orders.catalogue import catalogue
 from paniers.orders.forms import CanteenOrderForm
 from paniers.orders.models import OrderSource
-from paniers.orders.views import read_products
 
 blueprint = Blueprint("canteens", __name__, url_prefix="/cantine")
 manager_only = role_required(Role.CANTEEN_MANAGER)
@@ -265,11 +264,11 @@ def order() -> str | BaseResponse:
     stocks = {s.product_id: s for s in offer.stocks}
     if not form.is_submitted():
         for stock in offer.stocks:
-            form.products.append_entry({"product_id": stock.product_id, "quantity": ""})
-    elif form.validate():
+            form.products.append_entry({"product_id": stock.product_id})
+    form.bind_units({pid: stock.product.unit for pid, stock in stocks.items()})
+    if form.validate_on_submit():
         try:
-            cart = orders.Cart(baskets={}, products=read_products(form.products, stocks))
-            placed = orders.place_order(current_user, cycle.id, canteen.point_id, cart,
+            placed = orders.place_order(current_user, cycle.id, canteen.point_id, form.cart(),
                                         source=OrderSource.CANTEEN)
         except ServiceError as error:
             db.session.rollback()

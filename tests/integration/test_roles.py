@@ -216,3 +216,30 @@ def test_households_cannot_order_for_a_canteen_and_canteens_cannot_take_baskets(
     else:
         raise AssertionError("a canteen ordered a basket")
     assert db.session.scalar(select(Order.id)) is None
+
+
+def canteen_order_form(browser, quantities: dict[str, str]) -> dict[str, str]:
+    page = browser.get("/cantine/commande").html
+    data = {}
+    for i, pid in re.findall(r'name="products-(\d+)-product_id" type="hidden" value="(\d+)"', page):
+        data[f"products-{i}-product_id"] = pid
+        data[f"products-{i}-quantity"] = quantities.get(db.session.get(Product, int(pid)).name, "")
+    return data
+
+
+def test_a_canteen_quantity_that_cannot_be_read_is_refused_beside_it(browser):
+    cycle = open_week(supply={"Pomme de terre": 80_000, "Oeufs": 10})
+    browser.login("cantine@paniers.demo")
+    page = browser.post("/cantine/commande",
+                        canteen_order_form(browser, {"Pomme de terre": "36,5", "Oeufs": "2,5"}))
+    assert page.status_code == 200
+    assert "Nombre entier attendu : ce produit se vend à la douzaine." in page.text
+    assert 'value="36,5"' in page.html
+    assert db.session.scalar(select(Order.id).where(Order.cycle_id == cycle.id)) is None
+
+    tampered = canteen_order_form(browser, {"Pomme de terre": "36,5"})
+    tampered[next(k for k in tampered if k.endswith("product_id"))] = "99999"
+    tampered[next(k for k in tampered if k.endswith("quantity"))] = "3"
+    page = browser.post("/cantine/commande", tampered)
+    assert page.status_code == 200 and "Produit inconnu." in page.text
+    assert stock(cycle.id, "Pomme de terre").sold == 0
