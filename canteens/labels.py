@@ -49,12 +49,6 @@ RULE_LABELS = {
     "local_target": _l("Part locale des achats (%)"),
 }
 
-STEP_LABELS = {
-    "reading": _l("Lecture des prévisions et de l'offre des fermes"),
-    "solving": _l("Calcul des menus"),
-    "saving": _l("Enregistrement du plan"),
-}
-
 OUTSIDE_LABELS = {
     "bought_in": _l("hors circuit : aucune ferme de Paniers ne le produit"),
     "not_offered": _l("hors circuit : pas proposé cette semaine"),

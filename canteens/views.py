@@ -19,7 +19,6 @@ from canteens.labels import (
     COURSE_LABELS,
     OUTSIDE_LABELS,
     RULE_LABELS,
-    STEP_LABELS,
     percent,
 )
 from canteens.menu_planner.catalogue import ATTRIBUTES, COURSES
@@ -28,18 +27,16 @@ from paniers.accounts.models import Role
 from paniers.cycles.services import current_cycle
 from paniers.cycles.states import CycleStatus
 from paniers.errors import NotFound, ServiceError
-from paniers.extensions import db
 from paniers.formids import as_id
 from paniers.orders import services as orders
 from paniers.orders.catalogue import catalogue
 from paniers.orders.forms import CanteenOrderForm
 from paniers.orders.models import OrderSource
-from paniers.orders.views import read_products
 
 blueprint = Blueprint("canteens", __name__, url_prefix="/cantine")
 manager_only = role_required(Role.CANTEEN_MANAGER)
 LABELS = {"course_labels": COURSE_LABELS, "attribute_labels": ATTRIBUTE_LABELS,
-          "rule_labels": RULE_LABELS, "step_labels": STEP_LABELS,
+          "rule_labels": RULE_LABELS,
           "outside_labels": OUTSIDE_LABELS, "percent": percent}
 
 
@@ -66,7 +63,6 @@ def forecast() -> str | BaseResponse:
                 date.fromisoformat(e.form.day.data), e.form.nursery.data or 0,
                 e.form.elementary.data or 0, e.form.adult.data or 0) for e in form.days])
         except (ServiceError, ValueError) as error:
-            db.session.rollback()
             flash(str(error) if isinstance(error, ServiceError) else _("Date illisible."),
                   "error")
         else:
@@ -203,7 +199,6 @@ def edit_dish(dish_id: int | None) -> str | BaseResponse:
         try:
             saved = services.save_dish(spec, dish_id)
         except ServiceError as error:
-            db.session.rollback()
             flash(str(error), "error")
         else:
             flash(_("Plat « %(name)s » enregistré.", name=saved.name), "success")
@@ -265,14 +260,13 @@ def order() -> str | BaseResponse:
     stocks = {s.product_id: s for s in offer.stocks}
     if not form.is_submitted():
         for stock in offer.stocks:
-            form.products.append_entry({"product_id": stock.product_id, "quantity": ""})
-    elif form.validate():
+            form.products.append_entry({"product_id": stock.product_id})
+    form.bind_units({pid: stock.product.unit for pid, stock in stocks.items()})
+    if form.validate_on_submit():
         try:
-            cart = orders.Cart(baskets={}, products=read_products(form.products, stocks))
-            placed = orders.place_order(current_user, cycle.id, canteen.point_id, cart,
+            placed = orders.place_order(current_user, cycle.id, canteen.point_id, form.cart(),
                                         source=OrderSource.CANTEEN)
         except ServiceError as error:
-            db.session.rollback()
             flash(str(error), "error")
         else:
             flash(_("Commande n° %(id)d de la cantine enregistrée.", id=placed.id), "success")

@@ -8,9 +8,16 @@ from producers.units import Unit, base_per_unit
 
 
 def parse_decimal(text: str) -> Decimal:
-    """Accept ``12,5``, ``12.5`` and ``1 200,00``; raise ValueError otherwise."""
+    """Accept ``12,5``, ``12.5``, ``1 200,00`` and ``1,200.50``; raise ValueError otherwise.
+
+    A comma alone is the French decimal comma; with both marks, the last one is the
+    decimal mark and the other groups the thousands."""
     cleaned = text.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
-    cleaned = cleaned.replace("€", "").replace(",", ".")
+    cleaned = cleaned.replace("€", "")
+    if "," in cleaned and "." in cleaned:
+        grouping = "," if cleaned.rindex(".") > cleaned.rindex(",") else "."
+        cleaned = cleaned.replace(grouping, "")
+    cleaned = cleaned.replace(",", ".")
     try:
         value = Decimal(cleaned)
     except InvalidOperation as error:

@@ -10,43 +10,17 @@ from werkzeug.wrappers import Response
 
 from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
-from paniers.cycles.services import cycle_for_supply
+from paniers.allocation.outcome import what_to_bring
+from paniers.cycles.services import current_cycle, cycle_for_supply
+from paniers.cycles.states import CycleStatus
 from paniers.errors import ServiceError
 from paniers.extensions import db
 from paniers.formids import as_id
-from paniers.money import from_base_amount, to_base_amount, to_cents
 from producers import services
 from producers.forms import SupplyForm
 from producers.models import Product
 
 blueprint = Blueprint("producers", __name__, url_prefix="/producteur")
-
-
-def _read_lines(form: SupplyForm, products: dict[int, Product]) -> list[services.SupplyLine]:
-    lines = []
-    for entry in form.lines:
-        sub = entry.form
-        quantity, price = (sub.quantity.data or "").strip(), (sub.price.data or "").strip()
-        if not quantity or quantity in ("0", "0,0", "0.0"):
-            continue
-        product = products.get(as_id(sub.product_id.data))
-        if product is None:
-            raise ServiceError(_("Produit inconnu."))
-        try:
-            amount = to_base_amount(quantity, product.unit)
-        except ValueError:
-            raise ServiceError(
-                _("%(product)s : quantité illisible « %(text)s ».", product=product.name,
-                  text=quantity)
-            ) from None
-        try:
-            cents = to_cents(price)
-        except ValueError:
-            raise ServiceError(
-                _("%(product)s : prix illisible « %(text)s ».", product=product.name, text=price)
-            ) from None
-        lines.append(services.SupplyLine(product.id, amount, cents, bool(sub.confirmed.data)))
-    return lines
 
 
 @blueprint.route("/offre", methods=["GET", "POST"])
@@ -56,26 +30,26 @@ def supply() -> str | Response:
     farm = services.farm_of(current_user)
     products = {p.id: p for p in db.session.scalars(select(Product).order_by(Product.name))}
     form = SupplyForm()
-    if cycle is not None and form.validate_on_submit():
-        try:
-            services.declare_supply(current_user, cycle.id, _read_lines(form, products))
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            flash(_("Votre offre est enregistrée. Vous pouvez la corriger jusqu'à la date limite."),
-                  "success")
-            return redirect(url_for("producers.supply"))
-    elif cycle is not None and not form.is_submitted():
+    if cycle is not None and not form.is_submitted():
         offers = services.offers_of(cycle.id, farm.id)
         for product in products.values():
             offer = offers.get(product.id)
             form.lines.append_entry({
                 "product_id": product.id,
-                "quantity": str(from_base_amount(offer.quantity, product.unit)) if offer else "",
-                "price": f"{offer.price_cents / 100:.2f}" if offer else "",
+                "quantity": offer.quantity if offer else None,
+                "price": offer.price_cents if offer else None,
                 "confirmed": offer.out_of_season_confirmed if offer else False,
             })
+    form.bind_units({product.id: product.unit for product in products.values()})
+    if cycle is not None and form.validate_on_submit():
+        try:
+            services.declare_supply(current_user, cycle.id, form.supply_lines())
+        except ServiceError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("Votre offre est enregistrée. Vous pouvez la corriger jusqu'à la date limite."),
+                  "success")
+            return redirect(url_for("producers.supply"))
     rows = [(entry, products[as_id(entry.form.product_id.data)]) for entry in form.lines
             if as_id(entry.form.product_id.data) in products]
     month = cycle.delivery_date.month if cycle else 1
@@ -87,10 +61,6 @@ def supply() -> str | Response:
 @role_required(Role.FARMER)
 def week() -> str:
     """What the farm brings to the hub for the allocated week, and its revenue."""
-    from paniers.allocation.outcome import what_to_bring
-    from paniers.cycles.services import current_cycle
-    from paniers.cycles.states import CycleStatus
-
     farm = services.farm_of(current_user)
     cycle = current_cycle()
     allocated = cycle is not None and cycle.status not in (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 
 from flask import (
     Blueprint,
@@ -19,17 +20,20 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
+from wtforms import FormField
 
 from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
 from paniers.allocation import outcome, packing
 from paniers.allocation import services as allocating
+from paniers.allocation.forms import CompositionForm, composition_prefix
+from paniers.allocation.models import BasketItem
 from paniers.cycles import services
-from paniers.errors import ServiceError
 from paniers.extensions import db
+from paniers.formids import as_id
 from paniers.jobs import services as jobs
-from paniers.money import to_base_amount
 from paniers.points.services import hosted_point
 from producers.models import Product
 
@@ -38,18 +42,56 @@ coordinator_only = role_required(Role.COORDINATOR)
 ALLOCATE = "paniers.allocation.tasks.allocate"
 
 
+@dataclass(frozen=True)
+class CompositionRow:
+    row: FormField  # the row's hidden product id and quantity per basket
+    product: Product
+    item: BasketItem | None  # what the format holds of it now, if anything
+
+
 @blueprint.route("/repartition")
 @coordinator_only
 def allocation(cycle_id: int) -> str:
+    return _allocation_page(cycle_id)
+
+
+def _allocation_page(cycle_id: int, posted: CompositionForm | None = None,
+                     posted_format_id: int = 0) -> str:
+    """The allocation page, with each format's composition form (or the one just posted,
+    shown again with what was typed and why it was refused)."""
     cycle = services.get_cycle(cycle_id)
     farms, gap = outcome.farm_weeks(cycle_id)
-    products = db.session.query(Product).order_by(Product.name).all()
+    products = _products()
+    contents = outcome.contents(cycle_id)
     return render_template(
         "allocation/allocation.html", cycle=cycle, action=FlaskForm(),
-        contents=outcome.contents(cycle_id), farms=farms, gap=gap, products=products,
-        shortages=outcome.shortages(cycle_id), status_label=services.status_label,
-        **jobs.job_page(cycle_id, "allocation"),
+        contents=contents, farms=farms, gap=gap, shortages=outcome.shortages(cycle_id),
+        compositions={entry.basket_format.id: _composition(
+            entry, products, posted if entry.basket_format.id == posted_format_id else None)
+            for entry in contents},
+        status_label=services.status_label, **jobs.job_page(cycle_id, "allocation"),
     )
+
+
+def _products() -> list[Product]:
+    return list(db.session.scalars(select(Product).order_by(Product.name)))
+
+
+def _composition(entry: outcome.FormatContents, products: list[Product],
+                 posted: CompositionForm | None) -> tuple[CompositionForm, list[CompositionRow]]:
+    """A format's form, filled with its contents unless posted; and its rows to show."""
+    form = posted
+    if form is None:
+        form = CompositionForm(
+            formdata=None, prefix=composition_prefix(entry.basket_format.id),
+            data={"items": [{"product_id": i.product_id, "quantity": i.quantity}
+                            for i in entry.items]})
+        form.bind_products(products)
+    by_id = {p.id: p for p in products}
+    items = {i.product_id: i for i in entry.items}
+    # Rows whose hidden id was tampered with are not shown again.
+    return form, [CompositionRow(row, by_id[pid], items.get(pid)) for row in form.items
+                  if (pid := as_id(row.form.product_id.data)) in by_id]
 
 
 @blueprint.route("/repartir", methods=["POST"])
@@ -76,31 +118,18 @@ def publish(cycle_id: int) -> BaseResponse:
 
 @blueprint.route("/formats/<int:format_id>/composition", methods=["POST"])
 @coordinator_only
-def set_composition(cycle_id: int, format_id: int) -> BaseResponse:
-    if not FlaskForm().validate_on_submit():
-        raise ServiceError(_("Le formulaire a expiré, réessayez."))
-    if request.form.get("release"):
+def set_composition(cycle_id: int, format_id: int) -> str | BaseResponse:
+    form = CompositionForm(prefix=composition_prefix(format_id))
+    form.bind_products(_products())
+    if not form.validate():
+        return _allocation_page(cycle_id, form, format_id)
+    if form.release.data:
         allocating.release_composition(cycle_id, format_id)
         flash(_("La composition sera recalculée à la prochaine répartition."), "success")
-        return redirect(url_for("allocation.allocation", cycle_id=cycle_id))
-    products = {p.id: p for p in db.session.query(Product)}
-    wanted = dict(request.form)
-    added = wanted.get("add-product", "")
-    if added.isdigit() and wanted.get("add-qty", "").strip():
-        wanted[f"qty-{added}"] = wanted["add-qty"]
-    items = []
-    for key, text in wanted.items():
-        if key.startswith("qty-") and text.strip():
-            product = products.get(int(key[4:]) if key[4:].isdigit() else 0)
-            if product is None:
-                raise ServiceError(_("Produit inconnu."))
-            try:
-                items.append((product.id, to_base_amount(text, product.unit)))
-            except ValueError:
-                raise ServiceError(_("%(product)s : quantité illisible « %(text)s ».",
-                                     product=product.name, text=text)) from None
-    allocating.set_composition(cycle_id, format_id, items)
-    flash(_("Composition fixée à la main : relancez la répartition pour l'appliquer."), "success")
+    else:
+        allocating.set_composition(cycle_id, format_id, form.contents())
+        flash(_("Composition fixée à la main : relancez la répartition pour l'appliquer."),
+              "success")
     return redirect(url_for("allocation.allocation", cycle_id=cycle_id))
 
 

@@ -6,10 +6,13 @@ from babel import support
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, HiddenField, IntegerField, SelectField, StringField
+from wtforms import FieldList, Form, FormField, HiddenField, IntegerField, SelectField
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, NumberRange, Optional
+
+from paniers.fields import ProductRowsForm, QuantityField
+from paniers.formids import as_id
+from paniers.orders.services import Cart
 
 _WTFORMS_MESSAGES: dict[str, support.Translations] = {}
 
@@ -37,11 +40,13 @@ class BasketLineForm(Form):
 
 
 class ProductLineForm(Form):
+    """A product of the catalogue: its quantity in its sale unit, blank when not wanted."""
+
     product_id = HiddenField()
-    quantity = StringField(_l("Quantité"), validators=[Optional()])
+    quantity = QuantityField(_l("Quantité"), validators=[Optional()])
 
 
-class OrderForm(FlaskForm):
+class OrderForm(ProductRowsForm):
     class Meta(MessagesReadOnce):
         pass
 
@@ -49,6 +54,16 @@ class OrderForm(FlaskForm):
     baskets = FieldList(FormField(BasketLineForm))
     products = FieldList(FormField(ProductLineForm))
 
+    def cart(self) -> Cart:
+        """What the household asks for, once the form is valid."""
+        return Cart(baskets={as_id(e.form.format_id.data): e.form.count.data or 0
+                             for e in self.baskets},
+                    products=self.quantities())
 
-class CanteenOrderForm(FlaskForm):
+
+class CanteenOrderForm(ProductRowsForm):
     products = FieldList(FormField(ProductLineForm))
+
+    def cart(self) -> Cart:
+        """What the canteen asks for (produce only), once the form is valid."""
+        return Cart(baskets={}, products=self.quantities())

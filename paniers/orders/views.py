@@ -11,14 +11,13 @@ from werkzeug.wrappers import Response
 from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
 from paniers.allocation.outcome import what_households_see
-from paniers.cycles.models import OrderCycle, ProductStock
+from paniers.cycles.models import OrderCycle
 from paniers.cycles.services import current_cycle
 from paniers.cycles.states import CycleStatus
 from paniers.errors import ServiceError
-from paniers.extensions import db, kept_after_commit
+from paniers.extensions import kept_after_commit
 from paniers.formatting import money
 from paniers.formids import as_id
-from paniers.money import to_base_amount
 from paniers.orders import services
 from paniers.orders.catalogue import catalogue, offered_stocks, orderable_point, orderable_points
 from paniers.orders.forms import OrderForm
@@ -28,26 +27,6 @@ from paniers.payments.services import payment_choice
 from paniers.points.models import PickupPoint
 
 blueprint = Blueprint("orders", __name__)
-
-
-def read_products(entries: object, stocks: dict[int, ProductStock]) -> dict[int, int]:
-    """Quantities typed in sale units (``1,5`` kg) to base amounts per product id."""
-    wanted: dict[int, int] = {}
-    for entry in entries:  # type: ignore[attr-defined]
-        text = (entry.form.quantity.data or "").strip()
-        if not text:
-            continue
-        stock = stocks.get(as_id(entry.form.product_id.data))
-        if stock is None:
-            raise ServiceError(_("Produit inconnu."))
-        try:
-            wanted[stock.product_id] = to_base_amount(text, stock.product.unit)
-        except ValueError:
-            raise ServiceError(
-                _("%(product)s : quantité illisible « %(text)s ».",
-                  product=stock.product.name, text=text)
-            ) from None
-    return wanted
 
 
 def point_choice(point: PickupPoint) -> tuple[int, str]:
@@ -73,7 +52,7 @@ def catalogue_page() -> str | Response:
         for fmt in offer.formats:
             form.baskets.append_entry({"format_id": fmt.id, "count": 0})
         for stock in offer.stocks:
-            form.products.append_entry({"product_id": stock.product_id, "quantity": ""})
+            form.products.append_entry({"product_id": stock.product_id})
     formats = {f.id: f for f in offer.formats}
     stocks_by_id = {s.product_id: s for s in offer.stocks}
     return render_template(
@@ -86,7 +65,6 @@ def catalogue_page() -> str | Response:
     )
 
 
-
 def place(form: OrderForm, cycle: OrderCycle) -> Response | None:
     """A posted order: placed, the redirect; else None, the form is shown again with why.
 
@@ -94,24 +72,18 @@ def place(form: OrderForm, cycle: OrderCycle) -> Response | None:
     whole catalogue and every point are read when the form is shown again."""
     point = orderable_point(form.point.data)
     form.point.choices = [point_choice(point)] if point is not None else []
+    form.bind_units({s.product_id: s.product.unit
+                     for s in offered_stocks(cycle.id, form.typed_ids())})
     if not form.validate():
         return None
-    asked = {as_id(e.form.product_id.data) for e in form.products
-             if (e.form.quantity.data or "").strip()}
-    stocks = {s.product_id: s for s in offered_stocks(cycle.id, asked)}
     try:
-        cart = services.Cart(
-            baskets={as_id(e.form.format_id.data): e.form.count.data or 0 for e in form.baskets},
-            products=read_products(form.products, stocks),
-        )
         # The request ends with this commit: what it wrote stays loaded for the redirect.
         with kept_after_commit():
             order = services.place_order(
-                current_user, cycle.id, form.point.data, cart,
+                current_user, cycle.id, form.point.data, form.cart(),
                 payment_method=payment_choice(request.form.get("payment")), confirm=True)
             return redirect(after_placing(order))
     except ServiceError as error:
-        db.session.rollback()
         flash(str(error), "error")
         return None
 

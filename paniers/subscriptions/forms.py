@@ -6,11 +6,13 @@ from wtforms import FieldList, FormField, RadioField, SelectField, SelectMultipl
 from wtforms.validators import DataRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from paniers.fields import ProductRowsForm
 from paniers.orders.forms import ProductLineForm
 from paniers.subscriptions.models import Frequency
 
 
-class SubscriptionForm(FlaskForm):
+class SubscriptionForm(ProductRowsForm):
+    rows_name = "extras"
     format_code = RadioField(_l("Format du panier"), validators=[DataRequired()], choices=[
         ("small", _l("Petit panier")), ("medium", _l("Panier moyen")),
         ("large", _l("Grand panier")),

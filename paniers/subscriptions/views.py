@@ -15,7 +15,7 @@ from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
 from paniers.errors import ServiceError
 from paniers.extensions import db
-from paniers.money import from_base_amount, to_base_amount
+from paniers.formids import as_id
 from paniers.orders.catalogue import orderable_points
 from paniers.subscriptions import services
 from paniers.subscriptions.forms import PauseForm, SubscriptionForm
@@ -29,39 +29,25 @@ def _products() -> list[Product]:
     return list(db.session.scalars(select(Product).order_by(Product.category, Product.name)))
 
 
-def _form(subscription: Subscription | None) -> SubscriptionForm:
+def _form(subscription: Subscription | None, products: list[Product]) -> SubscriptionForm:
     form = SubscriptionForm()
     form.point.choices = [(p.id, f"{p.town} — {p.name}") for p in orderable_points()]
     if not form.is_submitted():
-        quantities = {e.product_id: e for e in subscription.extras} if subscription else {}
+        quantities = {e.product_id: e.quantity for e in subscription.extras} if subscription else {}
         form.point.data = subscription.point_id if subscription else current_user.point_id
         if subscription:
             form.format_code.data = subscription.format_code
             form.frequency.data = subscription.frequency
-        for product in _products():
-            extra = quantities.get(product.id)
-            shown = from_base_amount(extra.quantity, product.unit) if extra else ""
-            form.extras.append_entry({"product_id": product.id, "quantity": str(shown)})
+        for product in products:
+            form.extras.append_entry({"product_id": product.id,
+                                      "quantity": quantities.get(product.id)})
+    form.bind_units({product.id: product.unit for product in products})
     return form
 
 
 def _plan(form: SubscriptionForm) -> services.Plan:
-    products = {p.id: p for p in _products()}
-    extras: dict[int, int] = {}
-    for entry in form.extras:
-        text = (entry.form.quantity.data or "").strip()
-        product = products.get(int(entry.form.product_id.data or 0))
-        if not text or product is None:
-            continue
-        try:
-            quantity = to_base_amount(text, product.unit)
-        except ValueError:
-            raise ServiceError(_("%(product)s : quantité illisible « %(text)s ».",
-                                 product=product.name, text=text)) from None
-        if quantity:
-            extras[product.id] = quantity
     return services.Plan(point_id=form.point.data or 0, format_code=form.format_code.data or "",
-                         frequency=form.frequency.data or "", extras=extras)
+                         frequency=form.frequency.data or "", extras=form.quantities())
 
 
 def _pause_form(subscription: Subscription | None) -> PauseForm:
@@ -77,7 +63,8 @@ def _pause_form(subscription: Subscription | None) -> PauseForm:
 @role_required(Role.HOUSEHOLD)
 def page() -> str | Response:
     subscription = services.active_subscription(current_user)
-    form = _form(subscription)
+    products = _products()
+    form = _form(subscription, products)
     if form.validate_on_submit():
         try:
             plan = _plan(form)
@@ -93,10 +80,12 @@ def page() -> str | Response:
             flash(str(error), "error")
         else:
             return redirect(url_for("subscriptions.page"))
-    products = {p.id: p for p in _products()}
+    by_id = {p.id: p for p in products}
     return render_template(
         "subscriptions/page.html", form=form, subscription=subscription,
-        extra_rows=[(e, products.get(int(e.form.product_id.data or 0))) for e in form.extras],
+        # Rows whose hidden id was tampered with are not shown again.
+        extra_rows=[(e, by_id[as_id(e.form.product_id.data)]) for e in form.extras
+                    if as_id(e.form.product_id.data) in by_id],
         pauses=_pause_form(subscription), weeks=services.coming_weeks(),
         runs=services.runs_of(subscription) if subscription else [], action=FlaskForm(),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from sqlalchemy import func, select
@@ -151,3 +152,42 @@ def test_a_tampered_product_is_refused_with_a_message_not_an_error(browser):
     data["products-0-product_id"] = "abc"
     assert browser.post("/catalogue", data).status_code == 200
     assert basket(cycle.id, "small").sold == 0
+
+
+def test_a_quantity_typed_the_french_or_english_way_is_ordered_in_grams(browser):
+    cycle = open_week()
+    browser.login("foyer@paniers.demo")
+    page = browser.post("/catalogue", order_form(browser, cycle,
+                                                 products={"Pomme de terre": "1,5"}))
+    assert "enregistrée" in page.text and "1,5 kg Pomme de terre" in page.text
+    assert stock(cycle.id, "Pomme de terre").sold == 1500
+    browser.post("/catalogue", order_form(browser, cycle, products={"Pomme de terre": "0.5 kg"}))
+    assert stock(cycle.id, "Pomme de terre").sold == 2000
+
+
+def quantity_cell(page: str, product_name: str) -> str:
+    """The table cell of a product's quantity, with what the form shows in it."""
+    product_id = db.session.scalar(select(Product.id).where(Product.name == product_name))
+    index = re.search(rf'name="products-(\d+)-product_id" type="hidden" value="{product_id}"',
+                      page).group(1)
+    return re.search(rf'<input[^>]*name="products-{index}-quantity".*?</td>', page,
+                     re.S).group(0)
+
+
+def test_an_unreadable_quantity_is_explained_beside_it_and_changes_nothing(browser):
+    cycle = open_week()
+    browser.login("foyer@paniers.demo")
+    data = order_form(browser, cycle, baskets={"small": 1},
+                      products={"Pomme de terre": "1.5", "Oeufs": "une boîte"})
+    page = browser.post("/catalogue", data)
+
+    assert page.status_code == 200
+    eggs = html.unescape(quantity_cell(page.html, "Oeufs"))
+    assert 'value="une boîte"' in eggs
+    assert "Quantité illisible : tapez un nombre, par exemple 2,5." in eggs
+    potatoes = quantity_cell(page.html, "Pomme de terre")
+    assert 'value="1,5"' in potatoes and "field-error" not in potatoes
+    assert re.search(r'name="baskets-\d+-count"[^>]*value="1"', page.html)  # kept as typed
+    assert "enregistrée" not in page.text
+    assert live_orders(cycle.id) == 0
+    assert stock(cycle.id, "Pomme de terre").sold == 0 and basket(cycle.id, "small").sold == 0

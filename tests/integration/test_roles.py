@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, timedelta
 
@@ -56,11 +57,12 @@ def test_farmer_input_errors_are_explained_and_change_nothing(browser):
     cycle = open_week(supply={})
     browser.login("producteur@paniers.demo")
     for quantities, message in [
-        ({"Pomme de terre": ("-3", "2,40")}, "la quantité doit être positive"),
+        ({"Pomme de terre": ("-3", "2,40")}, "La quantité ne peut pas être négative."),
         ({"Pomme de terre": ("900000", "2,40")}, "la quantité doit être positive et réaliste"),
-        ({"Pomme de terre": ("12", "abc")}, "prix illisible"),
+        ({"Pomme de terre": ("12", "abc")}, "Montant illisible"),
+        ({"Pomme de terre": ("12", "")}, "Indiquez le prix de ce que vous apportez."),
         ({"Pomme de terre": ("12", "0")}, "le prix doit être positif"),
-        ({"Oeufs": ("2,5", "4,80")}, "quantité illisible"),  # eggs come by the dozen
+        ({"Oeufs": ("2,5", "4,80")}, "ce produit se vend à la douzaine"),  # eggs: by the dozen
     ]:
         page = browser.post("/producteur/offre", supply_form(browser, quantities))
         assert message in page.text, message
@@ -216,3 +218,63 @@ def test_households_cannot_order_for_a_canteen_and_canteens_cannot_take_baskets(
     else:
         raise AssertionError("a canteen ordered a basket")
     assert db.session.scalar(select(Order.id)) is None
+
+
+def supply_row(page: str, name: str) -> str:
+    """The supply form's row of a product, as the page shows it."""
+    return re.search(rf'name="lines-\d+-product_id" type="hidden" value="{product(name).id}">'
+                     r".*?</tr>", page, re.S).group(0)
+
+
+def test_farmer_prices_in_euros_are_kept_in_cents_and_shown_back_the_french_way(browser):
+    cycle = open_week(supply={})
+    browser.login("producteur@paniers.demo")
+    page = browser.post("/producteur/offre", supply_form(
+        browser, {"Ail": ("90,5", "12,50")}, confirm=("Ail",)))
+    assert "Votre offre est enregistrée" in page.text
+    db.session.expire_all()
+    offer = db.session.scalar(select(SupplyOffer).where(SupplyOffer.cycle_id == cycle.id))
+    assert (offer.product.name, offer.quantity, offer.price_cents) == ("Ail", 90_500, 1250)
+
+    row = supply_row(browser.get("/producteur/offre").html, "Ail")
+    assert 'value="90,5"' in row and 'value="12,50"' in row
+
+
+def test_farmer_input_errors_stand_beside_their_field_and_keep_the_rest(browser):
+    open_week(supply={})
+    browser.login("producteur@paniers.demo")
+    page = browser.post("/producteur/offre", supply_form(
+        browser, {"Pomme de terre": ("12", "2,4O"), "Carotte": ("8.5", "2.30")}))
+    potatoes = supply_row(page.html, "Pomme de terre")
+    assert "Montant illisible" in html.unescape(potatoes) and 'value="2,4O"' in potatoes
+    carrots = supply_row(page.html, "Carotte")
+    assert 'value="8,5"' in carrots and 'value="2,30"' in carrots
+    assert "field-error" not in carrots
+    assert farm_offers("farm-marais") == {}
+
+
+def canteen_order_form(browser, quantities: dict[str, str]) -> dict[str, str]:
+    page = browser.get("/cantine/commande").html
+    data = {}
+    for i, pid in re.findall(r'name="products-(\d+)-product_id" type="hidden" value="(\d+)"', page):
+        data[f"products-{i}-product_id"] = pid
+        data[f"products-{i}-quantity"] = quantities.get(db.session.get(Product, int(pid)).name, "")
+    return data
+
+
+def test_a_canteen_quantity_that_cannot_be_read_is_refused_beside_it(browser):
+    cycle = open_week(supply={"Pomme de terre": 80_000, "Oeufs": 10})
+    browser.login("cantine@paniers.demo")
+    page = browser.post("/cantine/commande",
+                        canteen_order_form(browser, {"Pomme de terre": "36,5", "Oeufs": "2,5"}))
+    assert page.status_code == 200
+    assert "Nombre entier attendu : ce produit se vend à la douzaine." in page.text
+    assert 'value="36,5"' in page.html
+    assert db.session.scalar(select(Order.id).where(Order.cycle_id == cycle.id)) is None
+
+    tampered = canteen_order_form(browser, {"Pomme de terre": "36,5"})
+    tampered[next(k for k in tampered if k.endswith("product_id"))] = "99999"
+    tampered[next(k for k in tampered if k.endswith("quantity"))] = "3"
+    page = browser.post("/cantine/commande", tampered)
+    assert page.status_code == 200 and "Produit inconnu." in page.text
+    assert stock(cycle.id, "Pomme de terre").sold == 0

@@ -215,3 +215,18 @@ def test_deleting_an_account_removes_the_person_and_keeps_the_orders_anonymous(b
     assert kept.user_id == household_id and kept.status == OrderStatus.CANCELLED
     assert "Adresse ou mot de passe incorrect" in browser.post(
         "/connexion", {"email": HOUSEHOLD, "password": "paniers-demo"}).text
+
+
+def test_extras_typed_in_sale_units_are_kept_in_base_amounts_and_shown_back(browser):
+    browser.login(HOUSEHOLD)
+    plan = {"format_code": "medium", "frequency": "weekly", "point": user(HOUSEHOLD).point_id,
+            "extras-0-product_id": product("Oeufs").id, "extras-0-quantity": "1,5"}
+    page = browser.post("/abonnement/", plan)
+    assert "Nombre entier attendu : ce produit se vend à la douzaine." in page.text
+    assert db.session.scalar(select(Subscription)) is None
+
+    plan |= {"extras-0-product_id": product("Pomme de terre").id}
+    assert "Abonnement enregistré" in browser.post("/abonnement/", plan).text
+    sub = db.session.scalar(select(Subscription))
+    assert [(e.product.name, e.quantity) for e in sub.extras] == [("Pomme de terre", 1500)]
+    assert 'value="1,5"' in browser.get("/abonnement/").html

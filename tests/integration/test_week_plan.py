@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from sqlalchemy import select
 
 from paniers.allocation import services as allocating
-from paniers.allocation.models import AllocationLine, Shortage
+from paniers.allocation.models import AllocationLine, BasketItem, Shortage
 from paniers.cycles import services as cycles
 from paniers.cycles.states import PARIS
 from paniers.delivery.models import Route, UnservedPoint, Vehicle
@@ -194,3 +195,65 @@ def test_the_host_sees_when_the_van_comes_and_the_packing_list(app, browser):
     arrival = stop.arrives_dt.astimezone(PARIS).strftime("%H:%M")
     assert f"Livraison prévue à {arrival}" in page
     assert "Liste de colisage" in page
+
+
+def form_fields(page: str, action: str) -> dict[str, str]:
+    """What a browser sends from the page's form posting to ``action``, left as shown."""
+    form = re.search(rf'<form[^>]*action="{re.escape(action)}".*?</form>', page, re.S).group(0)
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.search(r'<option selected value="([^"]*)"', options) or re.search(
+            r'<option[^>]*value="([^"]*)"', options)
+        fields[name] = chosen.group(1)
+    return fields
+
+
+def basket_items(format_id: int) -> dict[int, tuple[int, bool]]:
+    db.session.expire_all()
+    return {i.product_id: (i.quantity, i.fixed) for i in db.session.scalars(
+        select(BasketItem).where(BasketItem.basket_format_id == format_id))}
+
+
+def test_the_coordinator_sets_a_basket_by_hand_and_an_unreadable_quantity_is_refused(browser):
+    cycle = closed_week()
+    allocating.allocate_cycle(cycle.id)
+    medium = next(f for f in cycle.formats if f.code == "medium")
+    show = f"/coordination/cycles/{cycle.id}/repartition"
+    action = f"/coordination/cycles/{cycle.id}/formats/{medium.id}/composition"
+    add = f"format-{medium.id}-add_"
+    browser.login("coordination@paniers.demo")
+    shown = form_fields(browser.get(show).html, action)
+    rows = {int(v): k.removesuffix("product_id") for k, v in shown.items()
+            if k.endswith("-product_id")}
+    first, row = next(iter(rows.items()))
+    added = next(product(name) for name in SUPPLY if product(name).id not in rows)
+    composed = basket_items(medium.id)
+
+    page = browser.post(action, shown | {row + "quantity": "beaucoup", add + "product": added.id,
+                                         add + "quantity": "0,3"}, form_page=show)
+    assert page.status_code == 200
+    assert "Quantité illisible : tapez un nombre, par exemple 2,5." in page.text
+    typed = form_fields(page.html, action)
+    assert typed[row + "quantity"] == "beaucoup" and typed[add + "quantity"] == "0,3"
+    assert basket_items(medium.id) == composed
+
+    page = browser.post(action, shown | {row + "quantity": "1,25", add + "product": added.id,
+                                         add + "quantity": "0.3 kg"}, form_page=show)
+    assert "Composition fixée à la main" in page.text
+    fixed = basket_items(medium.id)
+    assert set(fixed) == set(rows) | {added.id}
+    assert fixed[first] == (1250, True) and fixed[added.id] == (300, True)
+    assert form_fields(page.html, action)[row + "quantity"] == "1,25"
+
+    tampered = form_fields(page.html, action) | {row + "product_id": "99999"}
+    page = browser.post(action, tampered, form_page=show)
+    assert page.status_code == 200 and "Produit inconnu." in page.text
+    page = browser.post(action, form_fields(page.html, action) | {add + "quantity": "2"},
+                        form_page=show)
+    assert "Choisissez le produit à ajouter." in page.text
+    assert basket_items(medium.id) == fixed
+
+    page = browser.post(action, form_fields(browser.get(show).html, action)
+                        | {f"format-{medium.id}-release": "1"}, form_page=show)
+    assert "La composition sera recalculée" in page.text
+    assert basket_items(medium.id) == {}

@@ -12,6 +12,7 @@ from producers.units import value_cents, weight_g
 
 @pytest.mark.parametrize("text,cents", [
     ("12", 1200), ("12,5", 1250), ("12.50", 1250), ("1 200,00", 120000), ("2,40 €", 240),
+    ("1,200.50", 120050), ("1.200,50", 120050),
 ])
 def test_prices_typed_in_euros_become_cents(text, cents):
     assert to_cents(text) == cents
