@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from paniers.allocation.models import BasketItem, Shortage
+from paniers.cycles.models import format_label
 from paniers.extensions import db
 from paniers.money import from_base_amount
 from paniers.orders.models import Order, OrderLine, OrderStatus
@@ -27,7 +28,7 @@ class PackingRow:
     def as_csv(self) -> list[object]:
         return [
             self.order.id, self.order.user.name,
-            ", ".join(f"{n} {code}" for code, n in self.baskets),
+            ", ".join(f"{n} × {format_label(code)}" for code, n in self.baskets),
             ", ".join(f"{from_base_amount(q, unit)} {unit} {name}" for name, q, unit in self.items),
             ", ".join(f"{q} {label}" for label, q in self.missing),
             f"{self.weight_g / 1000:.2f}", f"{self.order.total_cents / 100:.2f}",
@@ -57,9 +58,9 @@ def _row(order: Order, shorts: dict[int, Shortage], basket_weight: dict[int, int
     for line in order.lines:
         served = shorts[line.id].served if line.id in shorts else line.quantity
         if line.basket_format is not None:
-            label = line.basket_format.code
+            label = line.basket_format.label
             if served:
-                baskets.append((label, served))
+                baskets.append((line.basket_format.code, served))
             weight += served * basket_weight.get(line.basket_format_id or 0, 0)
         else:
             label = line.product.name

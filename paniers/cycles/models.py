@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -30,6 +31,12 @@ class OrderCycle(db.Model):  # type: ignore[name-defined,misc]
     )
 
 
+def format_label(code: str) -> str:
+    """A basket format's name as people read it (« Petit panier »)."""
+    labels = {"small": _("Petit panier"), "medium": _("Panier moyen"), "large": _("Grand panier")}
+    return labels.get(code, code)
+
+
 class BasketFormat(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "basket_formats"
     __table_args__ = (
@@ -51,6 +58,10 @@ class BasketFormat(db.Model):  # type: ignore[name-defined,misc]
     @property
     def remaining(self) -> int:
         return self.quota - self.sold
+
+    @property
+    def label(self) -> str:
+        return format_label(self.code)
 
 
 class ProductStock(db.Model):  # type: ignore[name-defined,misc]

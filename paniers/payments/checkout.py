@@ -46,18 +46,13 @@ def own_payment(user: User, order_id: int) -> Payment:
     return order.payment  # type: ignore[no-any-return]
 
 
-def basket_label(code: str) -> str:
-    labels = {"small": _("Petit panier"), "medium": _("Panier moyen"), "large": _("Grand panier")}
-    return labels.get(code, code)
-
-
 def checkout_lines(payment: Payment) -> list[gateway.CheckoutLine]:
     """The order's lines at what the household pays (its share for a solidarity basket)."""
     lines = []
     for line in payment.order.lines:
         if line.basket_format is not None:
             unit = line.unit_price_cents
-            name = basket_label(line.basket_format.code)
+            name = line.basket_format.label
             if payment.solidarity_pct is not None:
                 unit = solidarity.household_unit_cents(unit, payment.solidarity_pct)
                 name = _("%(basket)s (panier solidaire)", basket=name)
