@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask application (see :mod:`paniers.app`)."""
+    # Here, not at the top: ``paniers.app`` imports Flask and every area, and the pure
+    # optimisers under ``paniers`` must import without them (the one function-level import).
     from paniers.app import create_app as _create_app
 
     return _create_app(config)
