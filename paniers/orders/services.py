@@ -84,8 +84,9 @@ def place_order(
     payment_method: str = "at_pickup",
     confirm: bool = False,
 ) -> Order:
-    """One transaction: check the cycle, take the stock, write the order and its lines,
-    and how it is paid (online, the order awaits its payment; solidarity share taken).
+    """One use case (its own transaction, or its caller's): check the cycle, write the order,
+    its lines and how it is paid (online, the order awaits its payment; solidarity share
+    taken), then take the stock.
 
     ``confirm``: the household's confirmation message is written in the same transaction
     (an order paid online gets its own once paid) and handed to the workers once
