@@ -40,16 +40,12 @@ def need_service(name: str, host: str, port: int) -> None:
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file migrated to head and seeded with the demo, copied by each test."""
-    from paniers import create_app
-    from paniers.demo.seed import seed_demo
     from paniers.migrate import upgrade
 
     path = tmp_path_factory.mktemp("template") / "paniers.sqlite"
     url = f"sqlite:///{path}"
     upgrade(url)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
-    with app.app_context():
-        seed_demo()
+    _seed(url)
     return path
 
 
@@ -70,8 +66,6 @@ def _postgres_schema(url: str) -> Iterator[str]:
 
     from sqlalchemy import create_engine, text
 
-    from paniers import create_app
-    from paniers.demo.seed import seed_demo
     from paniers.migrate import upgrade
 
     need_service("PostgreSQL", "127.0.0.1", 5432)
@@ -82,15 +76,26 @@ def _postgres_schema(url: str) -> Iterator[str]:
     sep = "&" if "?" in url else "?"
     scoped = f"{url}{sep}options=-csearch_path%3D{schema}"
     upgrade(scoped)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": scoped, "TESTING": True})
-    with app.app_context():
-        seed_demo()
+    _seed(scoped)
     try:
         yield scoped
     finally:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def _seed(url: str) -> None:
+    """Seed the demo through an application whose connections are closed afterwards."""
+    from paniers import create_app
+    from paniers.demo.seed import seed_demo
+    from paniers.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        seed_demo()
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture()

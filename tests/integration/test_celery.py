@@ -28,10 +28,11 @@ def worker_app(database_url: str) -> Iterator[Any]:
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
                       "CELERY": redis_celery(queue)})
     celery = app.extensions["celery"]
-    with app.app_context(), start_worker(celery, pool="solo", perform_ping_check=False,
-                                         shutdown_timeout=30):
-        yield app
-        db.session.remove()
+    with app.app_context():
+        with start_worker(celery, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            yield app
+            db.session.remove()
+        db.engine.dispose()  # the worker's connections too, now that it has stopped
     forget_queue(queue)
 
 

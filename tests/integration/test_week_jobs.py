@@ -23,10 +23,12 @@ def worker_app(database_url: str) -> Iterator[Any]:
     queue = unique_queue("week")
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
                       "CELERY": redis_celery(queue), "ROUTING_TIME_LIMIT_S": 1.0})
-    with app.app_context(), start_worker(app.extensions["celery"], pool="solo",
-                                         perform_ping_check=False, shutdown_timeout=60):
-        yield app
-        db.session.remove()
+    with app.app_context():
+        with start_worker(app.extensions["celery"], pool="solo", perform_ping_check=False,
+                          shutdown_timeout=60):
+            yield app
+            db.session.remove()
+        db.engine.dispose()  # the worker's connections too, now that it has stopped
     forget_queue(queue)
 
 

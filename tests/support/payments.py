@@ -68,9 +68,11 @@ def make_shop(database_url: str, emulator: Emulator, **extra: Any) -> Iterator[A
                       **stripe_config(emulator), **extra})
     with app.app_context(), LiveServer(app) as live:
         emulator.send_webhooks_to(live.url + "/paiement/stripe/webhook", WEBHOOK_SECRET)
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+        try:
+            yield app
+        finally:  # also when a test closes the generator itself
+            db.session.remove()
+            db.engine.dispose()
 
 
 def wait_for(condition: Any, what: str, timeout_s: float = 15) -> Any:

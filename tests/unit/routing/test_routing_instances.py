@@ -31,6 +31,7 @@ def test_the_solomon_reader_scales_the_instance_by_ten() -> None:
     assert instance.matrices.matrices.distance_m[0][1] == 186
 
 
+@pytest.mark.slow
 def test_the_solomon_command_prints_every_customer_once_and_the_cost_of_its_routes(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -59,6 +60,7 @@ def test_the_li_lim_reader_pairs_each_pickup_with_its_delivery() -> None:
     assert (first.pickup_stop_id, first.delivery_stop_id) == ("3", "75")
 
 
+@pytest.mark.slow
 def test_a_li_lim_plan_keeps_each_pair_on_one_vehicle_pickup_first() -> None:
     instance = read_li_lim(DATA / "pdptw" / "lc101.txt")
 
