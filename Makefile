@@ -37,12 +37,12 @@ test: install
 # one folder each, and the units they share with the application.
 OPTIMISERS := routing paniers/allocation/optimiser canteens/menu_planner producers/units.py
 
+# Lint: ruff, mypy on the pure optimisers, and the import contracts between areas and
+# layers ([tool.importlinter] in pyproject.toml).
 lint: install
 	$(BIN)/ruff check paniers producers canteens routing tests
 	$(BIN)/mypy --follow-imports=silent $(OPTIMISERS)
-# The import contracts between areas ([tool.importlinter] in pyproject.toml) are still to
-# be written; with them, this line checks them (without, lint-imports finds no configuration):
-#	$(BIN)/lint-imports
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) instance build *.egg-info
