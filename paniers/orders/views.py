@@ -72,8 +72,9 @@ def place(form: OrderForm, cycle: OrderCycle) -> Response | None:
     whole catalogue and every point are read when the form is shown again."""
     point = orderable_point(form.point.data)
     form.point.choices = [point_choice(point)] if point is not None else []
-    form.bind_units({s.product_id: s.product.unit
-                     for s in offered_stocks(cycle.id, form.typed_ids())})
+    # Held until the order is placed: the products stay in the session, not read again.
+    stocks = offered_stocks(cycle.id, form.typed_ids())
+    form.bind_units({s.product_id: s.product.unit for s in stocks})
     if not form.validate():
         return None
     try:
