@@ -170,9 +170,8 @@ def publish_allocation(cycle_id: int) -> list[int]:
     return short_orders
 
 
-@transaction()
-def set_composition(cycle_id: int, format_id: int, items: list[tuple[int, int]]) -> None:
-    """The coordinator sets a format's contents by hand; the next allocation keeps them."""
+def _composable(cycle_id: int, format_id: int) -> None:
+    """A format's contents change only for a format of that cycle, closed and not published."""
     fmt = db.session.get(BasketFormat, format_id)
     cycle = db.session.get(OrderCycle, cycle_id)
     if fmt is None or cycle is None or fmt.cycle_id != cycle_id:
@@ -181,6 +180,12 @@ def set_composition(cycle_id: int, format_id: int, items: list[tuple[int, int]])
         raise ServiceError(_("Les paniers se composent une fois le cycle clos."))
     if cycle.published_dt is not None:
         raise ServiceError(_("La répartition est publiée : elle ne peut plus être relancée."))
+
+
+@transaction()
+def set_composition(cycle_id: int, format_id: int, items: list[tuple[int, int]]) -> None:
+    """The coordinator sets a format's contents by hand; the next allocation keeps them."""
+    _composable(cycle_id, format_id)
     if any(quantity < 0 for _p, quantity in items):
         raise ServiceError(_("Les quantités ne peuvent pas être négatives."))
     products = {p.id: p for p in db.session.scalars(select(Product))}
@@ -201,6 +206,7 @@ def set_composition(cycle_id: int, format_id: int, items: list[tuple[int, int]])
 @transaction()
 def release_composition(cycle_id: int, format_id: int) -> None:
     """Let the optimiser compose the format again at the next allocation."""
+    _composable(cycle_id, format_id)
     db.session.execute(delete(BasketItem).where(
         BasketItem.cycle_id == cycle_id, BasketItem.basket_format_id == format_id,
         BasketItem.fixed.is_(True)))

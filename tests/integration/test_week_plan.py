@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from paniers.cycles import services as cycles
 from paniers.cycles.states import PARIS
 from paniers.delivery.models import Route, UnservedPoint, Vehicle
 from paniers.delivery.planning import plan_cycle_routes
-from paniers.errors import ServiceError
+from paniers.errors import NotFound, ServiceError
 from paniers.extensions import db
 from paniers.orders import services as orders
 from paniers.points.models import PickupPoint
@@ -257,3 +258,31 @@ def test_the_coordinator_sets_a_basket_by_hand_and_an_unreadable_quantity_is_ref
                         | {f"format-{medium.id}-release": "1"}, form_page=show)
     assert "La composition sera recalculée" in page.text
     assert basket_items(medium.id) == {}
+
+
+def test_a_hand_set_basket_is_released_only_in_its_own_cycle_and_before_publication(browser):
+    cycle = closed_week()
+    medium = next(f for f in cycle.formats if f.code == "medium")
+    allocating.set_composition(cycle.id, medium.id, [(product("Pomme").id, 2000)])
+    allocating.allocate_cycle(cycle.id)
+    fixed = basket_items(medium.id)
+    assert fixed[product("Pomme").id][1] is True
+    show = f"/coordination/cycles/{cycle.id}/repartition"
+    action = f"/coordination/cycles/{cycle.id}/formats/{medium.id}/composition"
+    browser.login("coordination@paniers.demo")
+    release = form_fields(browser.get(show).html, action) | {f"format-{medium.id}-release": "1"}
+
+    next_week = open_week(delivery=cycle.delivery_date + timedelta(days=7),
+                          supply={"Pomme de terre": 1000})
+    elsewhere = f"/coordination/cycles/{next_week.id}/formats/{medium.id}/composition"
+    page = browser.post(elsewhere, release, form_page=show)
+    assert "Ce format de panier n'existe pas." in page.text
+    assert basket_items(medium.id) == fixed
+    with pytest.raises(NotFound):
+        allocating.release_composition(next_week.id, medium.id)
+
+    allocating.publish_allocation(cycle.id)
+    page = browser.post(action, release, form_page=show)
+    assert "La répartition est publiée : elle ne peut plus être relancée." in page.text
+    assert "La composition sera recalculée" not in page.text
+    assert basket_items(medium.id) == fixed
