@@ -14,7 +14,7 @@ from paniers.extensions import db
 from paniers.orders.models import Order, OrderStatus
 from paniers.payments.models import Payment, PaymentMethod, PaymentStatus, PickupMeans
 from paniers.points.models import PickupPoint
-from paniers.points.services import hosted_point
+from paniers.points.services import check_handing_out, hosted_point
 from paniers.transaction import transaction
 from paniers.types import utcnow
 
@@ -34,6 +34,7 @@ def record_pickup_payment(host: User, order_id: int, means: str,
         if order is None or order.payment is None:
             raise NotFound(_("Cette commande n'existe pas."))
         hosted_point(host, order.point_id)
+        check_handing_out(order)
         if means not in set(PickupMeans):
             raise ServiceError(_("Choisissez espèces, chèque ou Ménadel."))
         payment: Payment = order.payment

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from paniers.accounts.models import Role, User
 from paniers.cycles.models import OrderCycle
-from paniers.cycles.states import CycleStatus
+from paniers.cycles.states import PARIS, CycleStatus
 from paniers.errors import Forbidden, NotFound, ServiceError
 from paniers.extensions import db
 from paniers.notifications import services as notifications
@@ -72,6 +72,13 @@ def pickup_sheet(user: User, cycle_id: int, point_id: int | None = None) -> Pick
     return PickupSheet(point=point, orders=ordered)
 
 
+def check_handing_out(order: Order) -> None:
+    """Baskets are handed out, and paid at pickup, only once the week's orders are closed."""
+    if order.cycle.status in (CycleStatus.DRAFT, CycleStatus.OPEN):
+        raise ServiceError(_("Les commandes de la semaine sont encore ouvertes : "
+                             "les paniers se remettent après la livraison."))
+
+
 def check_off(user: User, order_id: int, now: datetime | None = None) -> Order:
     """Mark an order handed over. Two hosts tapping at once: the second is told."""
     with transaction():
@@ -79,6 +86,7 @@ def check_off(user: User, order_id: int, now: datetime | None = None) -> Order:
         if order is None:
             raise NotFound(_("Cette commande n'existe pas."))
         hosted_point(user, order.point_id)
+        check_handing_out(order)
         if not lifecycle.collect(order_id, user.id, now or utcnow()):
             raise ServiceError(_("Cette commande a déjà été remise."))
     db.session.refresh(order)
@@ -110,6 +118,9 @@ def _close(user: User, cycle_id: int, outcome: str, note: str, point_id: int | N
     if cycle.status in (CycleStatus.DRAFT, CycleStatus.OPEN):
         raise ServiceError(_("Les commandes de la semaine sont encore ouvertes : "
                              "la soirée se clôt après la livraison."))
+    if (now or utcnow()).astimezone(PARIS).date() < cycle.delivery_date:
+        raise ServiceError(_("La livraison n'a pas encore eu lieu : "
+                             "la soirée se clôt le jour de la livraison, pas avant."))
     if outcome not in tuple(EveningOutcome):
         raise ServiceError(_("Dites ce que deviennent les paniers non retirés."))
     if evening_of(point.id, cycle_id) is not None:

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import threading
+from datetime import datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from paniers.accounts.services import register_household
 from paniers.cycles import services as cycles
+from paniers.cycles.states import PARIS
+from paniers.errors import ServiceError
 from paniers.extensions import db
 from paniers.notifications.models import Kind, OutboundMessage
 from paniers.orders.models import Order, OrderStatus
 from paniers.points import services as evenings
 from paniers.points.models import EveningOutcome, PickupEvening
 from tests.integration.test_roles import place
-from tests.integration.week import open_week, user
+from tests.integration.week import delivered_today, open_week, user
 from tests.support.smtp import mailing_app
 
 HOST = "hote@paniers.demo"
@@ -29,6 +32,11 @@ def two_orders_at_loos():
     return cycle, first, second
 
 
+def evening_of_delivery(cycle):
+    """20:00 in Paris on the delivery day, after the pickup window."""
+    return datetime.combine(cycle.delivery_date, time(20, 0), PARIS)
+
+
 def status(order_id):
     db.session.expire_all()
     return db.session.get(Order, order_id).status
@@ -36,6 +44,7 @@ def status(order_id):
 
 def test_two_hosts_checking_off_the_same_order_at_once_one_is_told(app, browser, other_browser):
     cycle, order, _ = two_orders_at_loos()
+    cycles.close_cycle(cycle.id)
     browser.login(HOST)
     other_browser.login("coordination@paniers.demo")
     path = f"/relais/commandes/{order.id}/remise"
@@ -65,11 +74,12 @@ def test_two_hosts_checking_off_the_same_order_at_once_one_is_told(app, browser,
 def test_the_host_closes_the_evening_and_the_baskets_left_are_recorded(browser):
     cycle, collected, missed = two_orders_at_loos()
     browser.login(HOST)
-    browser.post(f"/relais/commandes/{collected.id}/remise", form_page="/relais/")
     page = browser.get("/relais/").text
     assert "La soirée se clôt après la livraison" in page  # orders still open
 
     cycles.close_cycle(cycle.id)
+    delivered_today(cycle)
+    browser.post(f"/relais/commandes/{collected.id}/remise", form_page="/relais/")
     page = browser.post("/relais/soiree/cloture",
                         {"outcome": "charity", "note": "Restos du cœur, rue Jean-Jaurès"},
                         form_page="/relais/").text
@@ -113,9 +123,10 @@ def test_the_printable_list_has_a_box_per_order(browser):
 def test_the_household_that_missed_its_pickup_gets_a_mail(database_url, tmp_path):
     with mailing_app(database_url, tmp_path) as (app, inbox):
         cycle, collected, missed = two_orders_at_loos()
-        evenings.check_off(user(HOST), collected.id)
         cycles.close_cycle(cycle.id)
-        evenings.close_evening(user(HOST), cycle.id, EveningOutcome.KEPT, "Au frigo du hall")
+        evenings.check_off(user(HOST), collected.id)
+        evenings.close_evening(user(HOST), cycle.id, EveningOutcome.KEPT, "Au frigo du hall",
+                               now=evening_of_delivery(cycle))
         mail = inbox.wait_for("martin@example.org", "Commande non retirée")[-1]
         assert f"n° {missed.id}" in mail.subject
         assert "gardée au point jusqu'au lendemain" in mail.text
@@ -127,6 +138,7 @@ def test_the_household_that_missed_its_pickup_gets_a_mail(database_url, tmp_path
 def test_an_evening_needs_an_outcome(browser, outcome):
     cycle, _, missed = two_orders_at_loos()
     cycles.close_cycle(cycle.id)
+    delivered_today(cycle)
     browser.login(HOST)
     browser.post("/relais/soiree/cloture", {"outcome": outcome}, form_page="/relais/")
     assert status(missed.id) == OrderStatus.PLACED
@@ -150,3 +162,45 @@ def test_the_host_keeps_this_weeks_evening_when_next_weeks_cycle_opens(app, brow
     browser.login("hote@paniers.demo")
     page = browser.get("/relais/").text
     assert "Famille Lefebvre" in page  # this week's pickups, not next week's empty list
+
+
+def test_a_host_cannot_check_off_an_order_while_the_week_takes_orders(browser, other_browser):
+    cycle, order, _ = two_orders_at_loos()
+    browser.login(HOST)
+    refused = browser.post(f"/relais/commandes/{order.id}/remise", form_page="/relais/")
+    assert ("Les commandes de la semaine sont encore ouvertes : "
+            "les paniers se remettent après la livraison.") in refused.text
+    assert status(order.id) == OrderStatus.PLACED
+    assert db.session.get(Order, order.id).collected_by_id is None
+
+    other_browser.login("foyer@paniers.demo")
+    page = other_browser.post(f"/mes-commandes/{order.id}/annuler", form_page="/mes-commandes")
+    assert "Commande annulée" in page.text
+    assert status(order.id) == OrderStatus.CANCELLED
+
+
+def test_a_host_cannot_close_the_evening_before_the_delivery_day(browser):
+    cycle, collected, missed = two_orders_at_loos()
+    cycles.close_cycle(cycle.id)  # delivery in nine days
+    browser.login(HOST)
+    refused = browser.post("/relais/soiree/cloture", {"outcome": "kept"}, form_page="/relais/")
+    assert ("La livraison n'a pas encore eu lieu : "
+            "la soirée se clôt le jour de la livraison, pas avant.") in refused.text
+    assert status(missed.id) == OrderStatus.PLACED
+    assert db.session.scalar(select(PickupEvening.id)) is None
+    assert db.session.scalars(select(OutboundMessage).where(
+        OutboundMessage.kind == Kind.MISSED_PICKUP)).all() == []
+
+
+def test_the_evening_closes_from_midnight_of_the_delivery_day_in_paris(app):
+    cycle, _, missed = two_orders_at_loos()
+    cycles.close_cycle(cycle.id)
+    eve = datetime.combine(cycle.delivery_date, time(23, 30), PARIS) - timedelta(days=1)
+    with pytest.raises(ServiceError, match="pas encore eu lieu"):
+        evenings.close_evening(user(HOST), cycle.id, EveningOutcome.KEPT, now=eve)
+    assert status(missed.id) == OrderStatus.PLACED
+
+    midnight_in_paris = eve + timedelta(minutes=30)  # still the day before in UTC
+    evening = evenings.close_evening(user(HOST), cycle.id, EveningOutcome.KEPT,
+                                     now=midnight_in_paris)
+    assert evening.unclaimed == 2 and status(missed.id) == OrderStatus.UNCLAIMED

@@ -114,6 +114,7 @@ def test_the_host_records_payment_at_pickup_and_the_coordinator_sees_what_is_unp
     page = coordinator.get(f"/coordination/paiements?cycle={cycle.id}").text
     assert "2 commandes, 30,00\xa0€" in page
 
+    cycles.close_cycle(cycle.id)
     host = Browser(shop)
     host.login("hote@paniers.demo")
     evening = host.get("/relais/").text
@@ -235,3 +236,17 @@ def test_without_stripe_keys_everything_is_paid_at_pickup(app, browser):
     assert (payment.method, payment.status) == ("at_pickup", "due")
     reply = app.test_client().post("/paiement/stripe/webhook", data="{}")
     assert reply.status_code == 404
+
+
+def test_a_host_cannot_record_a_payment_at_pickup_while_the_week_takes_orders(app, browser):
+    cycle = open_week()
+    browser.login(HOUSEHOLD)
+    payment, _page = place(browser, cycle, HOUSEHOLD, baskets={"small": 1}, payment="at_pickup")
+    host = Browser(app)
+    host.login("hote@paniers.demo")
+    refused = host.post(f"/paiement/retrait/{payment.order_id}", {"means": "cash"},
+                        form_page="/relais/")
+    assert ("Les commandes de la semaine sont encore ouvertes : "
+            "les paniers se remettent après la livraison.") in refused.text
+    payment = reload(payment)
+    assert (payment.status, payment.charged_cents, payment.pickup_means) == ("due", 0, None)

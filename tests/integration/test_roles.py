@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from paniers.accounts.services import register_household
+from paniers.cycles import services as cycles
 from paniers.cycles.models import OrderCycle
 from paniers.extensions import db
 from paniers.orders import services as orders
@@ -159,6 +160,7 @@ def test_host_checks_pickups_off_at_their_point_only(browser, other_browser):
     register_household("lens@example.org", "Famille Lens", "motdepasse-long")
     here = place("foyer@paniers.demo", cycle.id, "relay-loos")
     elsewhere = place("lens@example.org", cycle.id, "relay-lens")
+    cycles.close_cycle(cycle.id)
     browser.login("hote@paniers.demo")
 
     page = browser.get("/relais/").text

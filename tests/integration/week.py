@@ -46,6 +46,14 @@ def open_week(quotas: tuple[int, int, int] = (10, 10, 5), supply: dict[str, int]
     return cycle
 
 
+def delivered_today(cycle: OrderCycle) -> None:
+    """Set a closed cycle's delivery to today (Paris): the day a host closes the evening."""
+    stored = db.session.get(OrderCycle, cycle.id)
+    assert stored is not None
+    stored.delivery_date = datetime.now(PARIS).date()
+    db.session.commit()
+
+
 def stock(cycle_id: int, name: str) -> ProductStock:
     db.session.expire_all()
     found = db.session.scalar(select(ProductStock).where(
