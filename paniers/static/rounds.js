@@ -7,11 +7,17 @@
   if (data.tiles) {
     L.tileLayer(data.tiles, { maxZoom: 18, attribution: "&copy; OpenStreetMap" }).addTo(map);
   }
+  // Names come from the database: shown as text, never read as HTML (Leaflet would).
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = String(value);
+    return span;
+  }
   var colours = ["#2f6b2f", "#b5562b", "#2b5fb5", "#8a2bb5"];
   var bounds = [];
   var hub = data.hub ? [data.hub.lat, data.hub.lon] : null;
   if (hub) {
-    L.circleMarker(hub, { radius: 9, color: "#000", fillOpacity: 1 }).bindTooltip(data.hub.name).addTo(map);
+    L.circleMarker(hub, { radius: 9, color: "#000", fillOpacity: 1 }).bindTooltip(text(data.hub.name)).addTo(map);
     bounds.push(hub);
   }
   data.routes.forEach(function (route, index) {
@@ -21,7 +27,7 @@
       var at = [stop.lat, stop.lon];
       line.push(at); bounds.push(at);
       L.circleMarker(at, { radius: 7, color: colour, fillOpacity: 0.9 })
-        .bindTooltip(route.vehicle + " · " + stop.seq + ". " + stop.name).addTo(map);
+        .bindTooltip(text(route.vehicle + " · " + stop.seq + ". " + stop.name)).addTo(map);
     });
     if (hub) { line.push(hub); }
     L.polyline(line, { color: colour, weight: 3 }).addTo(map);
@@ -29,7 +35,7 @@
   data.unserved.forEach(function (stop) {
     var at = [stop.lat, stop.lon];
     bounds.push(at);
-    L.circleMarker(at, { radius: 7, color: "#a3241b", dashArray: "3" }).bindTooltip(stop.name).addTo(map);
+    L.circleMarker(at, { radius: 7, color: "#a3241b", dashArray: "3" }).bindTooltip(text(stop.name)).addTo(map);
   });
   if (bounds.length) { map.fitBounds(bounds, { padding: [20, 20] }); }
 }());

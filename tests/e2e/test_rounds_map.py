@@ -58,3 +58,39 @@ def test_the_rounds_show_on_the_map_without_tiles(routed_week: tuple[str, int], 
     assert page.locator("#map .leaflet-tile-loaded").count() == 0  # no tile came
     page.screenshot(path=str(artifacts / "rounds-map.png"), full_page=True)
     page.close()
+
+
+PAYLOAD = '<img src=x onerror="window.pwned=1">'
+
+
+@pytest.mark.browser
+def test_a_vehicle_name_with_html_shows_as_text_on_the_map(routed_week: tuple[str, int],
+                                                           e2e_app: Any, chromium: Any) -> None:
+    from sqlalchemy import select
+
+    from paniers.delivery.models import Route
+    from paniers.extensions import db
+
+    base, cycle_id = routed_week
+    with e2e_app.app_context():
+        route = db.session.scalars(select(Route).where(Route.cycle_id == cycle_id)).first()
+        route.vehicle.name = PAYLOAD
+        db.session.commit()
+        db.session.remove()
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base + "/connexion")
+    page.get_by_label("Adresse e-mail").fill("coordination@paniers.demo")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Se connecter").click()
+    page.goto(f"{base}/coordination/cycles/{cycle_id}/tournees")
+
+    tooltips = page.locator("#map .leaflet-tooltip")
+    for marker in page.locator("#map .leaflet-overlay-pane path.leaflet-interactive").all():
+        marker.dispatch_event("mouseover")  # hovering each stop until the renamed round's
+        if PAYLOAD in " ".join(tooltips.all_text_contents()):
+            break
+    expect(tooltips.filter(has_text=PAYLOAD).first).to_be_visible()
+    assert page.locator("#map .leaflet-tooltip img").count() == 0
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("typeof window.pwned") == "undefined"
+    page.close()
