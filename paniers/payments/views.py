@@ -22,6 +22,7 @@ from paniers.money import to_cents
 from paniers.payments import checkout, events, gateway, pickup, reports, services, solidarity
 from paniers.payments.forms import FundForm, PickupPaymentForm
 from paniers.payments.models import PaymentMethod
+from paniers.redirects import safe_referrer
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("payments", __name__)
@@ -107,7 +108,7 @@ def record_at_pickup(order_id: int) -> Response:
                 means=pickup.means_labels()[payment.pickup_means]), "success")
     else:
         flash(_("Choisissez espèces, chèque ou Ménadel."), "error")
-    return redirect(request.referrer or url_for("points.evening"))
+    return redirect(safe_referrer(url_for("points.evening")))
 
 
 def _chosen_cycle() -> object:
