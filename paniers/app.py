@@ -121,6 +121,7 @@ def register_errorhandlers(app: Flask) -> None:
         400: lambda: _("La demande n'a pas pu être comprise (formulaire expiré ?)."),
         403: lambda: _("Vous n'avez pas accès à cette page."),
         404: lambda: _("Cette page n'existe pas."),
+        413: lambda: _("Ce que vous avez envoyé est trop volumineux."),
         500: lambda: _("Une erreur est survenue de notre côté. Réessayez dans un instant."),
     }
     for code, message in messages.items():

@@ -1,0 +1,113 @@
+"""Bounds on what a request may send: its body (413 before it is read), the rows of a
+form (refused with a message) and the Stripe webhook's body; each refusal changes
+nothing."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+
+import pytest
+import stripe
+from sqlalchemy import func, select
+
+from paniers.accounts.models import User
+from paniers.extensions import db
+from paniers.payments.models import ProviderEvent
+from paniers.payments.views import WEBHOOK_MAX_BYTES
+from tests.integration.test_household import live_orders, order_form
+from tests.integration.week import open_week
+
+WEBHOOK_SECRET = "whsec_size_limits"
+
+
+def oversized(app):
+    return "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+
+
+def post(browser, path, data):
+    data = {"csrf_token": browser.csrf(path), **data}
+    with browser.app.app_context():
+        return browser.client.post(path, data=data, headers={"Referer": path})
+
+
+def users():
+    return db.session.scalar(select(func.count(User.id)))
+
+
+def test_the_bound_is_a_megabyte_unless_configured(app):
+    assert app.config["MAX_CONTENT_LENGTH"] == 1024 * 1024
+
+
+def test_an_oversized_anonymous_post_gets_the_french_413_page_and_registers_nobody(
+        browser, app):
+    before = users()
+    reply = post(browser, "/inscription", {
+        "email": "gros@example.org", "name": "Gros", "password": "un-mot-de-passe-long",
+        "confirm": "un-mot-de-passe-long", "padding": oversized(app)})
+    assert reply.status_code == 413
+    assert "Ce que vous avez envoyé est trop volumineux." in reply.get_data(as_text=True)
+    assert users() == before
+
+
+def test_an_oversized_order_is_refused_and_places_nothing(browser, app):
+    cycle = open_week()
+    browser.login("foyer@paniers.demo")
+    data = order_form(browser, cycle, baskets={"small": 1})
+    data["products-0-quantity"] = oversized(app)
+    reply = post(browser, "/catalogue", data)
+    assert reply.status_code == 413
+    assert live_orders(cycle.id) == 0
+
+
+
+
+
+@pytest.fixture()
+def paying_app(app):
+    app.config.update(STRIPE_SECRET_KEY="sk_test_size_limits", STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET)
+    return app
+
+
+def signed(body: str) -> dict[str, str]:
+    stamp = int(time.time())
+    signature = stripe.WebhookSignature._compute_signature(f"{stamp}.{body}", WEBHOOK_SECRET)
+    return {"Stripe-Signature": f"t={stamp},v1={signature}"}
+
+
+def event_of_size(size: int) -> str:
+    event = {"id": "evt_size", "type": "customer.updated",
+             "data": {"object": {"id": "cus_size", "padding": ""}}}
+    padding = size - len(json.dumps(event))
+    event["data"]["object"]["padding"] = "x" * padding
+    body = json.dumps(event)
+    assert len(body) == size
+    return body
+
+
+def test_a_signed_webhook_within_the_bound_is_verified_and_kept(paying_app):
+    body = event_of_size(WEBHOOK_MAX_BYTES)
+    reply = paying_app.test_client().post("/paiement/stripe/webhook", data=body,
+                                          headers=signed(body), content_type="application/json")
+    assert reply.status_code == 200
+    assert db.session.scalar(select(func.count(ProviderEvent.id))) == 1
+
+
+def test_a_webhook_above_the_bound_is_refused_unread_even_signed(paying_app):
+    body = event_of_size(WEBHOOK_MAX_BYTES + 1)
+    reply = paying_app.test_client().post("/paiement/stripe/webhook", data=body,
+                                          headers=signed(body), content_type="application/json")
+    assert reply.status_code == 413
+    assert db.session.scalar(select(func.count(ProviderEvent.id))) == 0
+
+
+def test_a_webhook_sent_in_chunks_is_cut_at_the_bound(paying_app):
+    """No Content-Length (chunked): the body is refused once it passes the bound."""
+    body = event_of_size(WEBHOOK_MAX_BYTES + 1)
+    reply = paying_app.test_client().post(
+        "/paiement/stripe/webhook", input_stream=io.BytesIO(body.encode()),
+        headers={**signed(body), "Transfer-Encoding": "chunked"},
+        content_type="application/json", environ_overrides={"wsgi.input_terminated": True})
+    assert reply.status_code == 413
+    assert db.session.scalar(select(func.count(ProviderEvent.id))) == 0
