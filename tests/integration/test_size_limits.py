@@ -7,18 +7,25 @@ from __future__ import annotations
 import io
 import json
 import time
+from datetime import date, timedelta
 
 import pytest
 import stripe
 from sqlalchemy import func, select
 
+from canteens.forms import DAYS_PER_WEEK, MAX_INGREDIENTS
+from canteens.models import Dish, MealForecast
 from paniers.accounts.models import User
 from paniers.extensions import db
+from paniers.fields import MAX_PRODUCT_ROWS
 from paniers.payments.models import ProviderEvent
 from paniers.payments.views import WEBHOOK_MAX_BYTES
+from paniers.subscriptions.models import Subscription
 from tests.integration.test_household import live_orders, order_form
-from tests.integration.week import open_week
+from tests.integration.test_roles import farm_offers, supply_form
+from tests.integration.week import open_week, user
 
+TOO_MANY_ROWS = "Trop de lignes envoyées : ce formulaire en compte au plus"
 WEBHOOK_SECRET = "whsec_size_limits"
 
 
@@ -61,7 +68,40 @@ def test_an_oversized_order_is_refused_and_places_nothing(browser, app):
     assert live_orders(cycle.id) == 0
 
 
+def test_an_order_with_more_rows_than_the_catalogue_can_hold_is_refused(browser):
+    cycle = open_week()
+    browser.login("foyer@paniers.demo")
+    data = order_form(browser, cycle, baskets={"small": 1})
+    for i in range(1000, 1001 + MAX_PRODUCT_ROWS):
+        data |= {f"products-{i}-product_id": "1", f"products-{i}-quantity": ""}
+    page = browser.post("/catalogue", data)
+    assert page.status_code == 200
+    assert TOO_MANY_ROWS in page.text
+    assert live_orders(cycle.id) == 0
 
+
+def test_a_subscription_with_too_many_extras_rows_is_refused(browser):
+    browser.login("foyer@paniers.demo")
+    data = {"format_code": "large", "frequency": "weekly",
+            "point": user("foyer@paniers.demo").point_id}
+    for i in range(MAX_PRODUCT_ROWS + 1):
+        data |= {f"extras-{i}-product_id": "1", f"extras-{i}-quantity": ""}
+    page = browser.post("/abonnement/", data)
+    assert page.status_code == 200
+    assert TOO_MANY_ROWS in page.text
+    assert db.session.scalar(select(func.count(Subscription.id))) == 0
+
+
+def test_a_supply_with_too_many_rows_is_refused(browser):
+    open_week(supply={})
+    browser.login("producteur@paniers.demo")
+    data = supply_form(browser, {"Pomme de terre": ("120", "2,40")})
+    for i in range(1000, 1001 + MAX_PRODUCT_ROWS):
+        data |= {f"lines-{i}-product_id": "1", f"lines-{i}-quantity": ""}
+    page = browser.post("/producteur/offre", data)
+    assert page.status_code == 200
+    assert TOO_MANY_ROWS in page.text
+    assert farm_offers("farm-marais") == {}
 
 
 @pytest.fixture()
@@ -111,3 +151,26 @@ def test_a_webhook_sent_in_chunks_is_cut_at_the_bound(paying_app):
         content_type="application/json", environ_overrides={"wsgi.input_terminated": True})
     assert reply.status_code == 413
     assert db.session.scalar(select(func.count(ProviderEvent.id))) == 0
+
+
+def test_a_forecast_with_more_days_than_a_week_is_refused(browser):
+    browser.login("cantine@paniers.demo")
+    monday = date.today() + timedelta(days=7 - date.today().weekday())
+    path = f"/cantine/previsions?semaine={monday.isoformat()}"
+    data = {f"days-{i}-day": monday.isoformat() for i in range(DAYS_PER_WEEK + 1)}
+    data |= {f"days-{i}-nursery": "180" for i in range(DAYS_PER_WEEK + 1)}
+    page = browser.post(path, data)
+    assert page.status_code == 200
+    assert TOO_MANY_ROWS in page.text
+    assert db.session.scalar(select(func.count(MealForecast.id))) == 0
+
+
+def test_a_dish_with_too_many_ingredient_rows_is_refused(browser):
+    browser.login("cantine@paniers.demo")
+    dishes = db.session.scalar(select(func.count(Dish.id)))
+    data = {"name": "Soupe géante", "course": "main", "active": "y"}
+    data |= {f"ingredients-{i}-name": "" for i in range(MAX_INGREDIENTS + 1)}
+    page = browser.post("/cantine/plats/nouveau", data)
+    assert page.status_code == 200
+    assert TOO_MANY_ROWS in page.text
+    assert db.session.scalar(select(func.count(Dish.id))) == dishes
