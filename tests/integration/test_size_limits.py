@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from canteens.forms import DAYS_PER_WEEK, MAX_INGREDIENTS
 from canteens.models import Dish, MealForecast
+from paniers import config as settings
 from paniers.accounts.models import User
 from paniers.extensions import db
 from paniers.fields import MAX_PRODUCT_ROWS
@@ -43,8 +44,11 @@ def users():
     return db.session.scalar(select(func.count(User.id)))
 
 
-def test_the_bound_is_a_megabyte_unless_configured(app):
-    assert app.config["MAX_CONTENT_LENGTH"] == 1024 * 1024
+def test_the_bound_is_a_megabyte_unless_configured(monkeypatch):
+    monkeypatch.delenv("MAX_CONTENT_LENGTH", raising=False)
+    assert settings.from_environment()["MAX_CONTENT_LENGTH"] == 1024 * 1024
+    monkeypatch.setenv("MAX_CONTENT_LENGTH", "2048")
+    assert settings.from_environment()["MAX_CONTENT_LENGTH"] == 2048
 
 
 def test_an_oversized_anonymous_post_gets_the_french_413_page_and_registers_nobody(
