@@ -8,7 +8,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    FieldList,
     Form,
     FormField,
     HiddenField,
@@ -20,6 +19,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from paniers.fields import RowList
+
+DAYS_PER_WEEK = 7  # a forecast has one row per service day of a week
+MAX_INGREDIENTS = 20  # a dish of the catalogue has at most 5
 MEALS = [NumberRange(min=0, max=2000, message=_l("entre 0 et 2000 repas"))]
 
 
@@ -31,7 +34,7 @@ class DayForm(Form):
 
 
 class ForecastForm(FlaskForm):
-    days = FieldList(FormField(DayForm))
+    days = RowList(FormField(DayForm), max_entries=DAYS_PER_WEEK)
 
 
 HORIZONS = [("meals-20", _l("Les 20 prochains repas"))] + [
@@ -74,4 +77,4 @@ class DishForm(FlaskForm):
     course = SelectField(_l("Composante"))
     attributes = MultiCheckboxField(_l("Caractéristiques"))
     active = BooleanField(_l("Proposé au planificateur"), default=True)
-    ingredients = FieldList(FormField(IngredientForm), min_entries=6)
+    ingredients = RowList(FormField(IngredientForm), min_entries=6, max_entries=MAX_INGREDIENTS)

@@ -38,6 +38,7 @@ from paniers.notifications.views import blueprint as notifications
 from paniers.orders.views import blueprint as orders
 from paniers.payments.views import blueprint as payments
 from paniers.points.views import blueprint as points
+from paniers.redirects import safe_referrer
 from paniers.subscriptions.views import blueprint as subscriptions
 from producers.views import blueprint as producers
 
@@ -110,15 +111,17 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def refused(error: ServiceError) -> tuple[str, int] | Response:
         db.session.rollback()
-        if request.method == "POST" and request.referrer:
+        back = safe_referrer("") if request.method == "POST" else ""
+        if back:
             flash(str(error), "error")
-            return redirect(request.referrer)
+            return redirect(back)
         return render_template("error.html", message=str(error)), error.status_code
 
     messages = {
         400: lambda: _("La demande n'a pas pu être comprise (formulaire expiré ?)."),
         403: lambda: _("Vous n'avez pas accès à cette page."),
         404: lambda: _("Cette page n'existe pas."),
+        413: lambda: _("Ce que vous avez envoyé est trop volumineux."),
         500: lambda: _("Une erreur est survenue de notre côté. Réessayez dans un instant."),
     }
     for code, message in messages.items():

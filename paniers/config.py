@@ -79,6 +79,9 @@ def from_environment() -> dict[str, Any]:
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "LANGUAGES": ("fr", "en"),
         "WTF_CSRF_TIME_LIMIT": None,
+        # The largest request body read (bytes): a form of the whole catalogue is a few
+        # tens of kB; anything larger is refused with 413 before it is parsed.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024))),
         "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", ""),
         "ROUTING_TIME_LIMIT_S": float(os.environ.get("ROUTING_TIME_LIMIT_S", "5")),
         # Mail: through this SMTP server when set; otherwise written as .eml files to the

@@ -28,6 +28,11 @@ from paniers.formids import as_id
 from paniers.money import parse_decimal
 from producers.units import Unit, base_per_unit
 
+# The catalogue holds a few dozen products and a handful of basket formats: a form shows
+# at most one row per product (or format), and refuses a post with more rows than these.
+MAX_PRODUCT_ROWS = 200
+MAX_FORMAT_ROWS = 12
+
 # A number, then perhaps a word: "2,5", "1 200", "2.5kg", "3 pièces", "12 €".
 _TYPED = re.compile(r"\s*([-+]?[\d\s.,]*\d)\s*([^\d\s.,+-].*?)?\s*")
 
@@ -164,6 +169,30 @@ class MoneyField(Field):
         if self.data is not None:
             return format_decimal(Decimal(self.data) / 100, format="0.00", locale=_locale())
         return str(self.raw_data[0]) if self.raw_data else ""
+
+
+class RowList(FieldList):
+    """A ``FieldList`` bounded by ``max_entries`` that refuses a post with more rows, with
+    a message for the whole form, where WTForms would silently keep the first ones."""
+
+    def __init__(self, unbound_field: Any, label: Any = None, validators: Any = None, *,
+                 max_entries: int, **kwargs: Any) -> None:
+        super().__init__(unbound_field, label, validators, max_entries=max_entries, **kwargs)
+        self.too_many = False
+
+    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
+        self.too_many = bool(formdata) and len(
+            set(self._extract_indices(self.name, formdata))) > self.max_entries
+        super().process(formdata, data, extra_filters)
+
+    def validate(self, form: Any, extra_validators: Any = ()) -> bool:
+        if not self.too_many:
+            return super().validate(form, extra_validators)
+        message = _("Trop de lignes envoyées : ce formulaire en compte au plus %(n)d.",
+                    n=self.max_entries)
+        self.errors = [message]
+        form.form_errors.append(message)
+        return False
 
 
 def bind_units(rows: FieldList, units: Mapping[int, Unit | str]) -> None:

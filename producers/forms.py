@@ -3,10 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, FieldList, Form, FormField, HiddenField
+from wtforms import BooleanField, Form, FormField, HiddenField
 from wtforms.validators import Optional, ValidationError
 
-from paniers.fields import MoneyField, ProductRowsForm, QuantityField
+from paniers.fields import MAX_PRODUCT_ROWS, MoneyField, ProductRowsForm, QuantityField, RowList
 from paniers.formids import as_id
 from producers.services import SupplyLine
 
@@ -26,7 +26,7 @@ class SupplyLineForm(Form):
 
 class SupplyForm(ProductRowsForm):
     rows_name = "lines"
-    lines = FieldList(FormField(SupplyLineForm))
+    lines = RowList(FormField(SupplyLineForm), max_entries=MAX_PRODUCT_ROWS)
 
     def supply_lines(self) -> list[SupplyLine]:
         """The farm's offer, once the form is valid: the rows with a quantity."""

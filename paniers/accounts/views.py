@@ -9,15 +9,9 @@ from werkzeug.wrappers import Response
 from paniers.accounts import services
 from paniers.accounts.forms import LoginForm, RegisterForm
 from paniers.errors import ServiceError
+from paniers.redirects import safe_next, safe_referrer
 
 blueprint = Blueprint("accounts", __name__)
-
-
-def _safe_next() -> str:
-    target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("main.home")
 
 
 @blueprint.route("/connexion", methods=["GET", "POST"])
@@ -30,7 +24,7 @@ def login() -> str | Response:
             form.email.errors = [str(error)]
         else:
             login_user(user)
-            return redirect(_safe_next())
+            return redirect(safe_next(request.args.get("next"), url_for("main.home")))
     return render_template("accounts/login.html", form=form)
 
 
@@ -68,5 +62,4 @@ def switch_language(code: str) -> Response:
     session["locale"] = code
     if current_user.is_authenticated:
         services.set_locale(current_user, code)
-    back = request.referrer or url_for("main.home")
-    return redirect(back)
+    return redirect(safe_referrer(url_for("main.home")))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
-from wtforms import FieldList, Form, FormField, HiddenField, SelectField, SubmitField
+from wtforms import Form, FormField, HiddenField, SelectField, SubmitField
 from wtforms.validators import Optional
 
-from paniers.fields import ProductRowsForm, QuantityField
+from paniers.fields import MAX_PRODUCT_ROWS, ProductRowsForm, QuantityField, RowList
 from paniers.formids import as_id
 from producers.models import Product
 
@@ -24,7 +24,7 @@ class CompositionForm(ProductRowsForm):
     """One per format on the page, told apart by their prefix (``composition_prefix``)."""
 
     rows_name = "items"
-    items = FieldList(FormField(CompositionItemForm))
+    items = RowList(FormField(CompositionItemForm), max_entries=MAX_PRODUCT_ROWS)
     add_product = SelectField(_l("Produit"), coerce=as_id, default=0)
     add_quantity = QuantityField(_l("Quantité par panier"), validators=[Optional()],
                                  no_unit_message=_l("Choisissez le produit à ajouter."))

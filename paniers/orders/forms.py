@@ -6,11 +6,17 @@ from babel import support
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import FieldList, Form, FormField, HiddenField, IntegerField, SelectField
+from wtforms import Form, FormField, HiddenField, IntegerField, SelectField
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, NumberRange, Optional
 
-from paniers.fields import ProductRowsForm, QuantityField
+from paniers.fields import (
+    MAX_FORMAT_ROWS,
+    MAX_PRODUCT_ROWS,
+    ProductRowsForm,
+    QuantityField,
+    RowList,
+)
 from paniers.formids import as_id
 from paniers.orders.services import Cart
 
@@ -51,8 +57,8 @@ class OrderForm(ProductRowsForm):
         pass
 
     point = SelectField(_l("Point de retrait"), coerce=int, validators=[DataRequired()])
-    baskets = FieldList(FormField(BasketLineForm))
-    products = FieldList(FormField(ProductLineForm))
+    baskets = RowList(FormField(BasketLineForm), max_entries=MAX_FORMAT_ROWS)
+    products = RowList(FormField(ProductLineForm), max_entries=MAX_PRODUCT_ROWS)
 
     def cart(self) -> Cart:
         """What the household asks for, once the form is valid."""
@@ -62,7 +68,7 @@ class OrderForm(ProductRowsForm):
 
 
 class CanteenOrderForm(ProductRowsForm):
-    products = FieldList(FormField(ProductLineForm))
+    products = RowList(FormField(ProductLineForm), max_entries=MAX_PRODUCT_ROWS)
 
     def cart(self) -> Cart:
         """What the canteen asks for (produce only), once the form is valid."""

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from paniers.accounts.access import role_required
@@ -22,11 +23,14 @@ from paniers.money import to_cents
 from paniers.payments import checkout, events, gateway, pickup, reports, services, solidarity
 from paniers.payments.forms import FundForm, PickupPaymentForm
 from paniers.payments.models import PaymentMethod
+from paniers.redirects import safe_referrer
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("payments", __name__)
 households = role_required(Role.HOUSEHOLD)
 coordinator_only = role_required(Role.COORDINATOR)
+# Stripe's events weigh a few kB; a larger body is refused before it is read.
+WEBHOOK_MAX_BYTES = 256 * 1024
 
 
 @blueprint.app_context_processor
@@ -80,9 +84,17 @@ def webhook() -> tuple[str, int]:
     """Verify, keep once, hand to a worker, answer at once."""
     if not gateway.enabled():
         return "payments disabled", 404
+    # One byte more than the bound is read to tell a body cut at the bound (sent in
+    # chunks, without a length) from one that fits.
+    request.max_content_length = WEBHOOK_MAX_BYTES + 1
     try:
-        event = gateway.verify_event(request.get_data(cache=False),
-                                     request.headers.get("Stripe-Signature"))
+        payload = request.get_data(cache=False)
+    except RequestEntityTooLarge:
+        return "payload too large", 413
+    if len(payload) > WEBHOOK_MAX_BYTES:
+        return "payload too large", 413
+    try:
+        event = gateway.verify_event(payload, request.headers.get("Stripe-Signature"))
     except gateway.InvalidSignature as error:
         log.warning("webhook refused: %s", error)
         return "invalid signature", 400
@@ -107,7 +119,7 @@ def record_at_pickup(order_id: int) -> Response:
                 means=pickup.means_labels()[payment.pickup_means]), "success")
     else:
         flash(_("Choisissez espèces, chèque ou Ménadel."), "error")
-    return redirect(request.referrer or url_for("points.evening"))
+    return redirect(safe_referrer(url_for("points.evening")))
 
 
 def _chosen_cycle() -> object:

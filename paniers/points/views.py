@@ -15,6 +15,7 @@ from paniers.cycles.services import cycle_for_pickup
 from paniers.delivery.planning import expected_at
 from paniers.points import services
 from paniers.points.forms import CloseEveningForm
+from paniers.redirects import safe_referrer
 
 blueprint = Blueprint("points", __name__, url_prefix="/relais")
 
@@ -40,7 +41,7 @@ def check_off(order_id: int) -> Response:
     if FlaskForm().validate_on_submit():
         order = services.check_off(current_user, order_id)
         flash(_("Commande de %(name)s remise.", name=order.user.name), "success")
-    return redirect(request.referrer or url_for("points.evening"))
+    return redirect(safe_referrer(url_for("points.evening")))
 
 
 @blueprint.route("/soiree/cloture", methods=["POST"])

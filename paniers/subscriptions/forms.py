@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, FormField, RadioField, SelectField, SelectMultipleField
+from wtforms import FormField, RadioField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from paniers.fields import ProductRowsForm
+from paniers.fields import MAX_PRODUCT_ROWS, ProductRowsForm, RowList
 from paniers.orders.forms import ProductLineForm
 from paniers.subscriptions.models import Frequency
 
@@ -23,7 +23,7 @@ class SubscriptionForm(ProductRowsForm):
         (Frequency.FORTNIGHTLY.value, _l("une semaine sur deux")),
     ])
     point = SelectField(_l("Point de retrait"), coerce=int, validators=[DataRequired()])
-    extras = FieldList(FormField(ProductLineForm))
+    extras = RowList(FormField(ProductLineForm), max_entries=MAX_PRODUCT_ROWS)
 
 
 class PauseForm(FlaskForm):
