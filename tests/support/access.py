@@ -1,5 +1,6 @@
-"""Two of each owner (households, farms, hosts and points, canteens), each with what
-they own in an open week, for the tests of who may reach what."""
+"""Two of each owner (households, hosts and their points, canteens), each with what
+they own in an open week, for the tests of who may reach what. (The demo has two
+farms already; a farmer's pages take no object id: the farm is the account's.)"""
 
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ from paniers.orders import services as orders
 from paniers.orders.models import Order, OrderSource
 from paniers.payments.models import Payment
 from paniers.points.models import PickupPoint
-from producers.models import Farm
 from tests.conftest import Browser
 from tests.integration.week import open_week, product, user
 
@@ -47,7 +47,6 @@ class World:
     households: tuple[Owner, Owner]
     hosts: tuple[Owner, Owner]
     canteens: tuple[Owner, Owner]
-    farmers: tuple[Owner, Owner]
 
 
 def code_id(model: Any, code: str) -> int:
@@ -108,7 +107,8 @@ def route_at(cycle_id: int, point_id: int) -> tuple[int, int]:
 
 
 def build_world(*, plans: bool = True) -> World:
-    """The demo's accounts and a second of each, each owning an order in an open week."""
+    """The demo's accounts and a second household, host and canteen manager, each owning
+    an order (or, for hosts, a point with an order) in an open week."""
     cycle = open_week(supply={"Pomme de terre": 50_000, "Oeufs": 20})
     loos, lens = code_id(PickupPoint, "relay-loos"), code_id(PickupPoint, "relay-lens")
     residence = code_id(Canteen, "canteen-loos-residence")
@@ -116,8 +116,6 @@ def build_world(*, plans: bool = True) -> World:
     add_user("hote-lens@paniers.demo", "Hôte de Lens", Role.RELAY_HOST, point_id=lens)
     add_user("cantine-residence@paniers.demo", "Gérant Résidence", Role.CANTEEN_MANAGER,
              canteen_id=residence)
-    add_user("producteur-terrils@paniers.demo", "Ferme des Terrils", Role.FARMER,
-             farm_id=code_id(Farm, "farm-terrils"))
     households = (
         Owner("foyer@paniers.demo", household_order("foyer@paniers.demo", cycle.id, loos)),
         Owner("foyer-lens@paniers.demo",
@@ -140,7 +138,6 @@ def build_world(*, plans: bool = True) -> World:
         hosts=(Owner("hote@paniers.demo", households[0].order_id, loos),
                Owner("hote-lens@paniers.demo", households[1].order_id, lens)),
         canteens=canteens,
-        farmers=(Owner("producteur@paniers.demo"), Owner("producteur-terrils@paniers.demo")),
     )
 
 
