@@ -10,11 +10,13 @@ from paniers.accounts import services
 from paniers.accounts.forms import LoginForm, RegisterForm
 from paniers.errors import ServiceError
 from paniers.redirects import safe_next, safe_referrer
+from paniers.throttle import throttled
 
 blueprint = Blueprint("accounts", __name__)
 
 
 @blueprint.route("/connexion", methods=["GET", "POST"])
+@throttled("login")
 def login() -> str | Response:
     form = LoginForm()
     if form.validate_on_submit():
@@ -29,6 +31,7 @@ def login() -> str | Response:
 
 
 @blueprint.route("/inscription", methods=["GET", "POST"])
+@throttled("register")
 def register() -> str | Response:
     form = RegisterForm()
     if form.validate_on_submit():
