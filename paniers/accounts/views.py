@@ -36,16 +36,16 @@ def register() -> str | Response:
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register_household(
+            services.register_household(
                 form.email.data or "", form.name.data or "", form.password.data or "",
                 session.get("locale", "fr"),
             )
         except ServiceError as error:
             form.email.errors = [str(error)]
-        else:
-            login_user(user)
-            flash(_("Bienvenue ! Votre compte est créé."), "success")
-            return redirect(url_for("orders.catalogue_page"))
+        else:  # the same answer whether the address had an account or not (user None)
+            flash(_("Merci ! Connectez-vous maintenant avec votre adresse et votre mot de "
+                    "passe."), "success")
+            return redirect(url_for("accounts.login"))
     return render_template("accounts/register.html", form=form)
 
 
