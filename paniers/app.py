@@ -30,7 +30,7 @@ from paniers.cli import register as register_cli
 from paniers.cycles.views import blueprint as cycles
 from paniers.delivery.views import blueprint as delivery
 from paniers.errors import ServiceError
-from paniers.extensions import babel, csrf, db, login_manager
+from paniers.extensions import babel, csrf, db, limiter, login_manager
 from paniers.formatting import register_filters
 from paniers.health import blueprint as health
 from paniers.main import blueprint as main
@@ -85,6 +85,7 @@ def select_locale() -> str:
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(
         app,
         locale_selector=select_locale,
@@ -122,6 +123,8 @@ def register_errorhandlers(app: Flask) -> None:
         403: lambda: _("Vous n'avez pas accès à cette page."),
         404: lambda: _("Cette page n'existe pas."),
         413: lambda: _("Ce que vous avez envoyé est trop volumineux."),
+        429: lambda: _("Trop de tentatives en peu de temps. Attendez quelques minutes "
+                       "avant de réessayer."),
         500: lambda: _("Une erreur est survenue de notre côté. Réessayez dans un instant."),
     }
     for code, message in messages.items():

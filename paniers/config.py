@@ -32,17 +32,28 @@ def _secret_key(folder: Path) -> str:
     return path.read_text().strip()
 
 
+def _ratelimit_storage(broker_url: str) -> str:
+    """Where the throttling counts live: shared by every web process on Redis."""
+    if uri := os.environ.get("RATELIMIT_STORAGE_URI"):
+        return uri
+    if broker_url.startswith(("redis://", "rediss://")):
+        return broker_url
+    return "memory://"  # the embedded default: one process, counts kept in it
+
+
 def from_environment() -> dict[str, Any]:
     """Read every setting of the application from the environment."""
     folder = instance_dir()
     broker_dir = folder / "broker"
+    broker_url = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+    throttle_storage = _ratelimit_storage(broker_url)
     return {
         "SECRET_KEY": _secret_key(folder),
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "DATABASE_URL", f"sqlite:///{folder / 'paniers.sqlite'}"
         ),
         "CELERY": {
-            "broker_url": os.environ.get("CELERY_BROKER_URL", "filesystem://"),
+            "broker_url": broker_url,
             "result_backend": os.environ.get(
                 "CELERY_RESULT_BACKEND", f"db+sqlite:///{folder / 'celery-results.sqlite'}"
             ),
@@ -82,6 +93,20 @@ def from_environment() -> dict[str, Any]:
         # The largest request body read (bytes): a form of the whole catalogue is a few
         # tens of kB; anything larger is refused with 413 before it is parsed.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024))),
+        # Throttling of logins and registrations (Flask-Limiter), per client address and
+        # per account (the e-mail typed). Limits as "10/minute", "5/hour"...
+        "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
+        "RATELIMIT_STORAGE_URI": throttle_storage,
+        "RATELIMIT_STORAGE_OPTIONS": ({"socket_connect_timeout": 3, "socket_timeout": 3}
+                                      if throttle_storage.startswith("redis") else {}),
+        # Redis down: count in each process rather than refuse every login.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "THROTTLE_LOGIN_PER_ADDRESS": os.environ.get("THROTTLE_LOGIN_PER_ADDRESS", "10/minute"),
+        "THROTTLE_LOGIN_PER_ACCOUNT": os.environ.get("THROTTLE_LOGIN_PER_ACCOUNT", "5/minute"),
+        "THROTTLE_REGISTER_PER_ADDRESS": os.environ.get("THROTTLE_REGISTER_PER_ADDRESS",
+                                                        "5/hour"),
+        "THROTTLE_REGISTER_PER_ACCOUNT": os.environ.get("THROTTLE_REGISTER_PER_ACCOUNT",
+                                                        "5/hour"),
         "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", ""),
         "ROUTING_TIME_LIMIT_S": float(os.environ.get("ROUTING_TIME_LIMIT_S", "5")),
         # Mail: through this SMTP server when set; otherwise written as .eml files to the

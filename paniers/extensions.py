@@ -6,7 +6,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from flask import request
 from flask_babel import Babel
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -30,6 +32,15 @@ db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def client_address() -> str:
+    """The address the request came from, as the WSGI server saw it."""
+    return request.remote_addr or "unknown"
+
+
+# No default limit: only the views that say so are throttled (``paniers.throttle``).
+limiter = Limiter(key_func=client_address)
 
 
 @contextmanager

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from paniers.accounts.models import Role, User
 from paniers.errors import ServiceError
 from paniers.extensions import db
+from paniers.notifications.services import notify_account_exists
 from paniers.transaction import transaction
 
 MIN_PASSWORD = 8
@@ -17,12 +21,29 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash("not the password of anyone")
+
+
+def _dummy_check(password: str) -> None:
+    """As long as checking a real password: an unknown address must not answer faster
+    than a known one (which would tell who has an account)."""
+    check_password_hash(_dummy_hash(), password)
+
+
 @transaction()
-def register_household(email: str, name: str, password: str, locale: str = "fr") -> User:
+def register_household(email: str, name: str, password: str, locale: str = "fr") -> User | None:
+    """A new household; None when the address has an account already: nothing is created
+    and its owner gets a message. The caller answers both alike, so that registering
+    tells nobody which addresses have an account."""
     if len(password) < MIN_PASSWORD:
         raise ServiceError(_("Le mot de passe doit compter au moins 8 caractères."))
-    if find_user(email) is not None:
-        raise ServiceError(_("Un compte existe déjà avec cette adresse."))
+    existing = find_user(email)
+    if existing is not None:
+        generate_password_hash(password)  # as long as creating the account
+        notify_account_exists(existing.id)
+        return None
     user = User(email=email.strip().lower(), name=name.strip(), role=Role.HOUSEHOLD,
                 locale=locale if locale in ("fr", "en") else "fr")
     user.set_password(password)
@@ -32,7 +53,10 @@ def register_household(email: str, name: str, password: str, locale: str = "fr")
 
 def authenticate(email: str, password: str) -> User:
     user = find_user(email)
-    if user is None or not user.check_password(password):
+    if user is None:
+        _dummy_check(password)
+        raise ServiceError(_("Adresse ou mot de passe incorrect."))
+    if not user.check_password(password):
         raise ServiceError(_("Adresse ou mot de passe incorrect."))
     return user
 

@@ -10,11 +10,13 @@ from paniers.accounts import services
 from paniers.accounts.forms import LoginForm, RegisterForm
 from paniers.errors import ServiceError
 from paniers.redirects import safe_next, safe_referrer
+from paniers.throttle import throttled
 
 blueprint = Blueprint("accounts", __name__)
 
 
 @blueprint.route("/connexion", methods=["GET", "POST"])
+@throttled("login")
 def login() -> str | Response:
     form = LoginForm()
     if form.validate_on_submit():
@@ -29,20 +31,21 @@ def login() -> str | Response:
 
 
 @blueprint.route("/inscription", methods=["GET", "POST"])
+@throttled("register")
 def register() -> str | Response:
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register_household(
+            services.register_household(
                 form.email.data or "", form.name.data or "", form.password.data or "",
                 session.get("locale", "fr"),
             )
         except ServiceError as error:
             form.email.errors = [str(error)]
-        else:
-            login_user(user)
-            flash(_("Bienvenue ! Votre compte est créé."), "success")
-            return redirect(url_for("orders.catalogue_page"))
+        else:  # the same answer whether the address had an account or not (user None)
+            flash(_("Merci ! Connectez-vous maintenant avec votre adresse et votre mot de "
+                    "passe."), "success")
+            return redirect(url_for("accounts.login"))
     return render_template("accounts/register.html", form=form)
 
 

@@ -78,6 +78,8 @@ def _cycle_facts(message: OutboundMessage) -> dict[str, Any]:
 
 def facts(message: OutboundMessage) -> dict[str, Any]:
     """What a message tells, read from the database when it is sent."""
+    if message.kind == Kind.ACCOUNT_EXISTS:
+        return {}  # the account itself: the user, given by ``compose``
     if message.kind in (Kind.CYCLE_OPEN, Kind.SUBSCRIPTION_SKIPPED):
         return _cycle_facts(message)
     order = db.session.get(Order, message.order_id)

@@ -20,6 +20,12 @@ class Kind(StrEnum):
     REFUND = "refund"
     MISSED_PICKUP = "missed_pickup"
     SUBSCRIPTION_SKIPPED = "subscription_skipped"
+    # About the account itself: always sent, not among the households' choices.
+    ACCOUNT_EXISTS = "account_exists"  # someone tried to register with the address
+
+
+ALWAYS_SENT = (Kind.ACCOUNT_EXISTS,)
+CHOOSABLE = tuple(kind for kind in Kind if kind not in ALWAYS_SENT)
 
 
 class MessageStatus(StrEnum):

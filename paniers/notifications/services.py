@@ -27,6 +27,8 @@ from paniers.cycles.models import OrderCycle
 from paniers.cycles.states import PARIS, CycleStatus
 from paniers.extensions import db
 from paniers.notifications.models import (
+    ALWAYS_SENT,
+    CHOOSABLE,
     Kind,
     MessageStatus,
     NotificationPreference,
@@ -49,7 +51,7 @@ def preferences(user: User) -> dict[str, bool]:
     chosen = dict(db.session.execute(
         select(NotificationPreference.kind, NotificationPreference.enabled)
         .where(NotificationPreference.user_id == user.id)).all())
-    return {kind: chosen.get(kind, True) for kind in Kind}
+    return {kind: chosen.get(kind, True) for kind in CHOOSABLE}
 
 
 @transaction()
@@ -57,7 +59,7 @@ def set_preferences(user: User, wanted: set[str]) -> None:
     """Receive exactly the kinds in ``wanted``."""
     rows = {p.kind: p for p in db.session.scalars(
         select(NotificationPreference).where(NotificationPreference.user_id == user.id))}
-    for kind in Kind:
+    for kind in CHOOSABLE:
         row = rows.get(kind) or NotificationPreference(user_id=user.id, kind=kind)
         row.enabled = kind in wanted
         db.session.add(row)
@@ -66,6 +68,8 @@ def set_preferences(user: User, wanted: set[str]) -> None:
 def wants(user: User, kind: str) -> bool:
     if user.email.endswith(DELETED_DOMAIN):
         return False
+    if kind in ALWAYS_SENT:
+        return True
     enabled = db.session.scalar(select(NotificationPreference.enabled).where(
         NotificationPreference.user_id == user.id, NotificationPreference.kind == kind))
     return enabled is None or bool(enabled)
@@ -75,7 +79,8 @@ def wants(user: User, kind: str) -> bool:
 
 def message_key(kind: str, user_id: int, *, order_id: int | None = None,
                 cycle_id: int | None = None, reference: str = "") -> str:
-    about = f"order:{order_id}" if order_id is not None else f"cycle:{cycle_id}"
+    about = (f"order:{order_id}" if order_id is not None
+             else f"cycle:{cycle_id}" if cycle_id is not None else "")
     return ":".join(part for part in (kind, about, f"user:{user_id}", reference) if part)
 
 
@@ -221,6 +226,16 @@ def notify_subscription_skipped(subscription_id: int, cycle_id: int) -> list[int
     if subscription is None:
         return []
     return _queue([(subscription.user, {"cycle_id": cycle_id})], Kind.SUBSCRIPTION_SKIPPED)
+
+
+def notify_account_exists(user_id: int) -> list[int]:
+    """Someone tried to register with the address of ``user_id``: tell its owner (log in,
+    or ignore it). At most one such message per account and hour, however many tries."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        return []
+    hour = utcnow().strftime("%Y%m%d%H")
+    return _queue([(user, {"reference": hour})], Kind.ACCOUNT_EXISTS)
 
 
 def notify_pickup_reminders(cycle_id: int) -> list[int]:
