@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 import paniers.models  # noqa: F401  (every model, for the mappers and Alembic)
 from canteens.views import blueprint as canteens
 from paniers import config as settings
-from paniers.accounts.models import User
+from paniers.accounts import services as account_services
 from paniers.accounts.profile.views import blueprint as profile
 from paniers.accounts.views import blueprint as accounts
 from paniers.allocation.views import blueprint as allocation
@@ -94,9 +94,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = ""
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> Any:
-        return db.session.get(User, int(user_id))
+    login_manager.user_loader(account_services.user_for_session)
 
     celery_init_app(app)
 
