@@ -1,7 +1,11 @@
-"""Sessions: logging out ends every copy of the session, a login starts a fresh one."""
+"""Sessions: logging out ends every copy of the session, a login starts a fresh one, and
+the cookie is HTTPS-only and same-site in production."""
 
 from __future__ import annotations
 
+import pytest
+
+from paniers import config
 from paniers.accounts import services
 
 PROTECTED = "/mes-commandes"
@@ -77,3 +81,40 @@ def test_a_household_registering_in_english_is_answered_in_english(browser):
                                          "password": "long-enough", "confirm": "long-enough"})
 
     assert "Log out" in page.text
+
+
+def test_the_production_cookie_is_https_only_and_same_site(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://paniers@db.example/paniers")
+    monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
+    settings = config.from_environment()
+    assert settings["SESSION_COOKIE_SECURE"] is True
+    assert settings["SESSION_COOKIE_HTTPONLY"] is True
+    assert settings["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert settings["REMEMBER_COOKIE_SECURE"] is True
+    assert settings["PERMANENT_SESSION_LIFETIME"].total_seconds() == 12 * 3600
+    assert settings["WTF_CSRF_TIME_LIMIT"] == 2 * 3600
+
+
+@pytest.mark.parametrize(("database_url", "secure", "expected"), [
+    (None, None, False),  # make run: plain HTTP on 127.0.0.1
+    ("postgresql+psycopg://paniers@db.example/paniers", "0", False),
+    (None, "1", True),
+])
+def test_the_secure_flag_follows_the_deployment_unless_set(monkeypatch, database_url, secure,
+                                                           expected):
+    for name, value in (("DATABASE_URL", database_url), ("SESSION_COOKIE_SECURE", secure)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    assert config.from_environment()["SESSION_COOKIE_SECURE"] is expected
+
+
+def test_the_login_cookie_carries_its_flags_in_production(app, browser):
+    app.config.update(SESSION_COOKIE_SECURE=True)
+    page = browser.post("/connexion", {"email": "foyer@paniers.demo",
+                                       "password": "paniers-demo"}, follow=False)
+    cookie = page.response.headers["Set-Cookie"]
+    assert "Secure" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
