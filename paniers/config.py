@@ -102,7 +102,7 @@ def from_environment() -> dict[str, Any]:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": timedelta(
             hours=float(os.environ.get("SESSION_LIFETIME_H", "12"))),
-        # A form left open longer is refused ("formulaire expiré ?") and shown again.
+        # A form left open longer is refused with the 400 page ("formulaire expiré ?").
         "WTF_CSRF_TIME_LIMIT": 2 * 3600,
         # The largest request body read (bytes): a form of the whole catalogue is a few
         # tens of kB; anything larger is refused with 413 before it is parsed.
