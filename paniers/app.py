@@ -8,6 +8,7 @@ from typing import Any
 from flask import (
     Flask,
     flash,
+    g,
     has_request_context,
     redirect,
     render_template,
@@ -21,7 +22,7 @@ from werkzeug.wrappers import Response
 import paniers.models  # noqa: F401  (every model, for the mappers and Alembic)
 from canteens.views import blueprint as canteens
 from paniers import config as settings
-from paniers.accounts.models import User
+from paniers.accounts import services as account_services
 from paniers.accounts.profile.views import blueprint as profile
 from paniers.accounts.views import blueprint as accounts
 from paniers.allocation.views import blueprint as allocation
@@ -32,6 +33,7 @@ from paniers.delivery.views import blueprint as delivery
 from paniers.errors import ServiceError
 from paniers.extensions import babel, csrf, db, limiter, login_manager
 from paniers.formatting import register_filters
+from paniers.headers import STATIC_HEADERS, content_security_policy
 from paniers.health import blueprint as health
 from paniers.main import blueprint as main
 from paniers.notifications.views import blueprint as notifications
@@ -66,6 +68,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_security_headers(app)
     register_commands(app)
     register_filters(app)
     return app
@@ -95,9 +98,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = ""
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> Any:
-        return db.session.get(User, int(user_id))
+    login_manager.user_loader(account_services.user_for_session)
 
     celery_init_app(app)
 
@@ -138,6 +139,22 @@ def register_errorhandlers(app: Flask) -> None:
         # (4 KB) and the user is logged out: the last few are all a page would show.
         if "_flashes" in session and len(session["_flashes"]) > FLASHES_KEPT:
             session["_flashes"] = session["_flashes"][-FLASHES_KEPT:]
+        return response
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def add_security_headers(response: Response) -> Response:
+        response.headers["Content-Security-Policy"] = content_security_policy(
+            app.config.get("MAP_TILE_URL", ""))
+        response.headers.update(STATIC_HEADERS)
+        # A page shown to a logged-in person holds their data: no copy kept by the
+        # browser or a proxy, for the next person on a shared computer to go back to.
+        # Only the user the request already loaded (every page behind login does): no
+        # query here, when an error page may be answering for a database that is down.
+        user = g.get("_login_user")
+        if request.endpoint != "static" and user is not None and user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,19 @@ def _ratelimit_storage(broker_url: str) -> str:
     if broker_url.startswith(("redis://", "rediss://")):
         return broker_url
     return "memory://"  # the embedded default: one process, counts kept in it
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    return value not in ("0", "false", "no", "off")
+
+
+def _cookies_secure() -> bool:
+    """Cookies over HTTPS only, unless set otherwise: a deployment (``DATABASE_URL`` set)
+    is served over HTTPS; the embedded default is ``make run`` on plain HTTP."""
+    return _flag("SESSION_COOKIE_SECURE", "DATABASE_URL" in os.environ)
 
 
 def from_environment() -> dict[str, Any]:
@@ -89,7 +103,18 @@ def from_environment() -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "LANGUAGES": ("fr", "en"),
-        "WTF_CSRF_TIME_LIMIT": None,
+        # The session cookie: HTTPS only (see above), never sent by a cross-site form post
+        # or frame, and read back for at most SESSION_LIFETIME_H hours after login.
+        "SESSION_COOKIE_SECURE": _cookies_secure(),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _cookies_secure(),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": timedelta(
+            hours=float(os.environ.get("SESSION_LIFETIME_H", "12"))),
+        # A form left open longer is refused with the 400 page ("formulaire expiré ?").
+        "WTF_CSRF_TIME_LIMIT": 2 * 3600,
         # The largest request body read (bytes): a form of the whole catalogue is a few
         # tens of kB; anything larger is refused with 413 before it is parsed.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024))),

@@ -39,6 +39,12 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     point_id: Mapped[int | None] = mapped_column(ForeignKey("pickup_points.id"))
     solidarity_eligible: Mapped[bool] = mapped_column(Boolean, default=False)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of the id kept in the session cookie: bumping it (logout, a new password)
+    # makes every cookie issued before, wherever it was copied, log no one in.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

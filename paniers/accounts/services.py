@@ -62,6 +62,26 @@ def authenticate(email: str, password: str) -> User:
 
 
 @transaction()
+def revoke_sessions(user: User) -> None:
+    """End every session of this person, on every device, this one included.
+
+    Logout calls it; a password change or reset should too, then log the person
+    in again on the device they are using."""
+    user.session_version += 1
+
+
+def user_for_session(session_id: str) -> User | None:
+    """The person a session cookie's id names (``"<id>:<version>"``), unless revoked."""
+    user_id, _sep, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
+
+
+@transaction()
 def set_locale(user: User, locale: str) -> None:
     if locale not in ("fr", "en"):
         raise ServiceError(_("Langue inconnue."))

@@ -8,11 +8,22 @@ from werkzeug.wrappers import Response
 
 from paniers.accounts import services
 from paniers.accounts.forms import LoginForm, RegisterForm
+from paniers.accounts.models import User
 from paniers.errors import ServiceError
 from paniers.redirects import safe_next, safe_referrer
 from paniers.throttle import throttled
 
 blueprint = Blueprint("accounts", __name__)
+
+
+def start_session(user: User) -> None:
+    """Log in on a fresh session: nothing of the anonymous one (its CSRF secret, a
+    cookie someone else planted) carries over, except the language chosen."""
+    locale = session.get("locale")
+    session.clear()
+    if locale is not None:
+        session["locale"] = locale
+    login_user(user)
 
 
 @blueprint.route("/connexion", methods=["GET", "POST"])
@@ -25,7 +36,7 @@ def login() -> str | Response:
         except ServiceError as error:
             form.email.errors = [str(error)]
         else:
-            login_user(user)
+            start_session(user)
             return redirect(safe_next(request.args.get("next"), url_for("main.home")))
     return render_template("accounts/login.html", form=form)
 
@@ -53,6 +64,7 @@ def register() -> str | Response:
 @login_required
 def logout() -> Response:
     if FlaskForm().validate_on_submit():
+        services.revoke_sessions(current_user)
         logout_user()
     return redirect(url_for("main.home"))
 

@@ -104,6 +104,14 @@ def live_server() -> Iterator[Callable[[Any], str]]:
         thread.join(timeout=10)
 
 
+def csp_violations(page: Any) -> list[str]:
+    """The Content-Security-Policy refusals Chromium reports on this page from now on."""
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return refused
+
+
 @pytest.fixture()
 def artifacts() -> Path:
     """Where screenshots go (git-ignored)."""

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import csp_violations
 from tests.e2e.test_household_orders import PASSWORD, assert_fits_the_phone
 
 HOST = "hote@paniers.demo"
@@ -41,6 +42,7 @@ def evening(e2e_app: Any, live_server: Callable[[Any], str]) -> str:
 def test_the_host_checks_pickups_off_from_a_phone(evening: str, phone: Any,
                                                   artifacts: Path) -> None:
     page = phone
+    refused = csp_violations(page)
     page.goto(evening + "/connexion")
     page.get_by_label("Adresse e-mail").fill(HOST)
     page.get_by_label("Mot de passe").fill(PASSWORD)
@@ -66,3 +68,22 @@ def test_the_host_checks_pickups_off_from_a_phone(evening: str, phone: Any,
     expect(page.locator(".counts")).to_contain_text("1 restante")
     assert_fits_the_phone(page)
     page.screenshot(path=str(artifacts / "host-evening.png"), full_page=True)
+    assert refused == []
+
+
+@pytest.mark.browser
+def test_the_host_prints_the_pickup_list(evening: str, phone: Any) -> None:
+    page = phone
+    refused = csp_violations(page)
+    page.add_init_script("window.print = function () { window.printed = true; };")
+    page.goto(evening + "/connexion")
+    page.get_by_label("Adresse e-mail").fill(HOST)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Se connecter").click()
+    page.goto(evening + "/relais/liste-imprimable")
+
+    page.get_by_role("button", name="Imprimer").click()
+
+    expect(page.locator("table.pickup-list")).to_contain_text("Famille Martin")
+    assert page.evaluate("window.printed") is True
+    assert refused == []

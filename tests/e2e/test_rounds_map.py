@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import csp_violations
 from tests.e2e.test_household_orders import PASSWORD
 from tests.support.services import closed_port
 
@@ -44,6 +45,7 @@ def test_the_rounds_show_on_the_map_without_tiles(routed_week: tuple[str, int], 
                                                   artifacts: Path) -> None:
     base, cycle_id = routed_week
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    refused = csp_violations(page)
     page.goto(base + "/connexion")
     page.get_by_label("Adresse e-mail").fill("coordination@paniers.demo")
     page.get_by_label("Mot de passe").fill(PASSWORD)
@@ -56,6 +58,7 @@ def test_the_rounds_show_on_the_map_without_tiles(routed_week: tuple[str, int], 
     expect(vectors.first).to_be_visible()
     assert vectors.count() >= 5
     assert page.locator("#map .leaflet-tile-loaded").count() == 0  # no tile came
+    assert refused == []  # the map runs under the Content-Security-Policy
     page.screenshot(path=str(artifacts / "rounds-map.png"), full_page=True)
     page.close()
 

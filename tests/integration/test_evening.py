@@ -117,7 +117,10 @@ def test_the_printable_list_has_a_box_per_order(browser):
     browser.login(HOST)
     page = browser.get("/relais/liste-imprimable").text
     assert page.count("☐") >= 2 and "Famille Lefebvre" in page and "Famille Martin" in page
-    assert "@media print" in page
+    assert 'class="print-list"' in page  # the print layout of paniers.css (no inline style)
+    stylesheet = browser.get("/static/paniers.css")
+    stylesheet.response.close()
+    assert "@media print" in stylesheet.text and ".pickup-list" in stylesheet.text
 
 
 def test_the_household_that_missed_its_pickup_gets_a_mail(database_url, tmp_path):
