@@ -32,6 +32,7 @@ from paniers.delivery.views import blueprint as delivery
 from paniers.errors import ServiceError
 from paniers.extensions import babel, csrf, db, login_manager
 from paniers.formatting import register_filters
+from paniers.formids import IdConverter
 from paniers.health import blueprint as health
 from paniers.main import blueprint as main
 from paniers.notifications.views import blueprint as notifications
@@ -63,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(settings.from_environment())
     app.config.update(config or {})
+    app.url_map.converters["int"] = IdConverter  # before the blueprints' rules are read
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

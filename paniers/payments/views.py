@@ -19,6 +19,7 @@ from paniers.background import BrokerUnavailable, enqueue
 from paniers.cycles.services import current_cycle, cycles, get_cycle
 from paniers.extensions import csrf
 from paniers.formatting import money
+from paniers.formids import as_id
 from paniers.money import to_cents
 from paniers.payments import checkout, events, gateway, pickup, reports, services, solidarity
 from paniers.payments.forms import FundForm, PickupPaymentForm
@@ -123,7 +124,7 @@ def record_at_pickup(order_id: int) -> Response:
 
 
 def _chosen_cycle() -> object:
-    cycle_id = request.args.get("cycle", type=int)
+    cycle_id = request.args.get("cycle", type=as_id)
     return get_cycle(cycle_id) if cycle_id else current_cycle()
 
 
@@ -184,7 +185,7 @@ def statements_csv(cycle_id: int) -> Response:
 def eligibility() -> str | Response:
     form = FlaskForm()
     if form.validate_on_submit():
-        user_id = request.form.get("user_id", type=int) or 0
+        user_id = request.form.get("user_id", type=as_id) or 0
         eligible = request.form.get("eligible") == "1"
         user = solidarity.set_eligible(user_id, eligible)
         flash(_("%(name)s : panier solidaire activé.", name=user.name) if eligible else
