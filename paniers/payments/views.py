@@ -20,7 +20,6 @@ from paniers.cycles.services import current_cycle, cycles, get_cycle
 from paniers.extensions import csrf
 from paniers.formatting import money
 from paniers.formids import as_id
-from paniers.money import to_cents
 from paniers.payments import checkout, events, gateway, pickup, reports, services, solidarity
 from paniers.payments.forms import FundForm, PickupPaymentForm
 from paniers.payments.models import PaymentMethod
@@ -135,18 +134,13 @@ def overview() -> str | Response:
     if cycle is None:
         return render_template("payments/overview.html", cycle=None, cycles=[])
     fund = solidarity.fund_of(cycle.id)  # type: ignore[attr-defined]
-    form = FundForm(data={"budget": f"{(fund.budget_cents if fund else 0) / 100:.2f}",
+    form = FundForm(data={"budget": fund.budget_cents if fund else 0,
                           "household_pct": fund.household_pct if fund else
                           solidarity.DEFAULT_HOUSEHOLD_PCT} if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
-            budget = to_cents(form.budget.data or "0")
-        except ValueError:
-            form.budget.errors = [_("Montant illisible.")]
-        else:
-            solidarity.set_fund(cycle.id, budget, form.household_pct.data)  # type: ignore[attr-defined,arg-type]
-            flash(_("Budget solidaire enregistré."), "success")
-            return redirect(url_for("payments.overview", cycle=cycle.id))  # type: ignore[attr-defined]
+        solidarity.set_fund(cycle.id, form.budget.data or 0, form.household_pct.data)  # type: ignore[attr-defined,arg-type]
+        flash(_("Budget solidaire enregistré."), "success")
+        return redirect(url_for("payments.overview", cycle=cycle.id))  # type: ignore[attr-defined]
     report = reports.reconcile(cycle.id)  # type: ignore[attr-defined]
     return render_template("payments/overview.html", cycle=cycle, cycles=cycles(), form=form,
                            report=report, unpaid=pickup.unpaid_by_point(cycle.id),  # type: ignore[attr-defined]
