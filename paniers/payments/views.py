@@ -98,7 +98,11 @@ def webhook() -> tuple[str, int]:
     except gateway.InvalidSignature as error:
         log.warning("webhook refused: %s", error)
         return "invalid signature", 400
-    row_id = events.record(event)
+    try:
+        row_id = events.record(event)
+    except events.MalformedEvent as error:
+        log.warning("webhook refused: %s", error)
+        return "unexpected event", 400
     if row_id is None:
         return "already received", 200
     try:
