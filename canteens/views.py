@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from canteens import figures as egalim
 from canteens import menus, ordering, services
-from canteens.forms import DishForm, ForecastForm, MealForm, PlanForm
+from canteens.forms import DishForm, ForecastForm, MealForm, PlanForm, iso_day
 from canteens.labels import (
     ATTRIBUTE_LABELS,
     COURSE_LABELS,
@@ -60,17 +60,18 @@ def forecast() -> str | BaseResponse:
     elif form.validate():
         try:
             services.save_week_forecast(canteen, monday, [services.DayForecast(
-                date.fromisoformat(e.form.day.data), e.form.nursery.data or 0,
+                iso_day(e.form.day.data) or date.min, e.form.nursery.data or 0,
                 e.form.elementary.data or 0, e.form.adult.data or 0) for e in form.days])
-        except (ServiceError, ValueError) as error:
-            flash(str(error) if isinstance(error, ServiceError) else _("Date illisible."),
-                  "error")
+        except ServiceError as error:
+            flash(str(error), "error")
         else:
             flash(_("Prévisions de la semaine enregistrées."), "success")
             return redirect(url_for("canteens.forecast", semaine=monday.isoformat()))
+    days = [iso_day(e.form.day.data) for e in form.days]
+    if None in days:  # a hidden day changed by hand: the row is shown without its date
+        flash(_("Date illisible."), "error")
     return render_template("canteens/forecast.html", canteen=canteen, form=form, monday=monday,
-                           days=[date.fromisoformat(e.form.day.data) for e in form.days],
-                           timedelta=timedelta)
+                           days=days, timedelta=timedelta)
 
 
 @blueprint.route("/menus")

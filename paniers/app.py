@@ -26,6 +26,7 @@ from paniers.accounts.profile.views import blueprint as profile
 from paniers.accounts.views import blueprint as accounts
 from paniers.allocation.views import blueprint as allocation
 from paniers.celery_app import celery_init_app
+from paniers.cleantext import refuse_nul_bytes
 from paniers.cli import register as register_cli
 from paniers.cycles.views import blueprint as cycles
 from paniers.delivery.views import blueprint as delivery
@@ -66,6 +67,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     app.url_map.converters["int"] = IdConverter  # before the blueprints' rules are read
     register_extensions(app)
+    refuse_nul_bytes(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
