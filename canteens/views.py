@@ -40,11 +40,17 @@ LABELS = {"course_labels": COURSE_LABELS, "attribute_labels": ATTRIBUTE_LABELS,
           "outside_labels": OUTSIDE_LABELS, "percent": percent}
 
 
+WEEKS_SHOWN = timedelta(days=10 * 366)  # a week is looked up within ten years of today
+
+
 def _monday(text: str | None) -> date:
-    try:
-        return services.monday_of(date.fromisoformat(text or ""))
-    except ValueError:
-        return services.monday_of(date.today() + timedelta(days=7))
+    """The Monday of the week asked for, or of next week if none is (or one of no use:
+    the pages show the weeks around, and ``date.max`` has no next week)."""
+    today = date.today()
+    asked = iso_day(text)
+    if asked is None or not today - WEEKS_SHOWN <= asked <= today + WEEKS_SHOWN:
+        asked = today + timedelta(days=7)
+    return services.monday_of(asked)
 
 
 @blueprint.route("/previsions", methods=["GET", "POST"])

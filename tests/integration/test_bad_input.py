@@ -41,6 +41,13 @@ def test_a_query_naming_an_id_beyond_any_row_is_ignored(browser, number):
     assert browser.get(f"/coordination/paiements?cycle={number}").status_code == 200
 
 
+@pytest.mark.parametrize("week", ["9999-12-31", "0001-01-01", "2026-02-30", "²"])
+def test_a_week_far_from_today_in_an_address_shows_next_week(browser, week):
+    browser.login("cantine@paniers.demo")
+    assert browser.get(f"/cantine/previsions?semaine={week}").status_code == 200
+    assert browser.get(f"/cantine/semaine?semaine={week}").status_code == 200
+
+
 def test_a_forecast_whose_hidden_day_was_changed_is_shown_again_with_a_message(browser):
     browser.login("cantine@paniers.demo")
     monday = date.today() + timedelta(days=7 - date.today().weekday())
