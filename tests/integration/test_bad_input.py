@@ -161,3 +161,10 @@ def test_a_signed_event_naming_an_order_of_the_wrong_type_is_kept_without_it(
                                           headers=_signed(body))
     assert reply.status_code == 200
     assert db.session.scalar(select(ProviderEvent.order_id)) is None
+
+
+@pytest.mark.parametrize("query", ["du=0001-01-01&au=9999-12-31", "du=²&au=x", "du=2026-02-30"])
+def test_the_canteen_figures_of_any_period_are_shown_or_refused(browser, query):
+    browser.login("cantine@paniers.demo")
+    assert browser.get(f"/cantine/bilan?{query}").status_code < 500
+    assert browser.get(f"/cantine/bilan.csv?{query}").status_code < 500
