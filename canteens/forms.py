@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
@@ -16,9 +19,10 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from paniers.cleantext import CleanForm
 from paniers.fields import RowList
 
 DAYS_PER_WEEK = 7  # a forecast has one row per service day of a week
@@ -26,11 +30,23 @@ MAX_INGREDIENTS = 20  # a dish of the catalogue has at most 5
 MEALS = [NumberRange(min=0, max=2000, message=_l("entre 0 et 2000 repas"))]
 
 
+def iso_day(text: object) -> date | None:
+    """The day a hidden field names (``2026-03-02``), or None if it was changed into none."""
+    try:
+        return date.fromisoformat(str(text or ""))
+    except ValueError:
+        return None
+
+
 class DayForm(Form):
     day = HiddenField()
     nursery = IntegerField(_l("Maternelle"), validators=[Optional(), *MEALS])
     elementary = IntegerField(_l("Élémentaire"), validators=[Optional(), *MEALS])
     adult = IntegerField(_l("Adultes"), validators=[Optional(), *MEALS])
+
+    def validate_day(self, field: Any) -> None:
+        if iso_day(field.data) is None:
+            raise ValidationError(_l("Date illisible."))
 
 
 class ForecastForm(FlaskForm):
@@ -71,7 +87,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class DishForm(FlaskForm):
+class DishForm(CleanForm):
     name = StringField(_l("Nom du plat"), validators=[DataRequired(_l("donnez un nom")),
                                                       Length(max=120)])
     course = SelectField(_l("Composante"))

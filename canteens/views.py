@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from canteens import figures as egalim
 from canteens import menus, ordering, services
-from canteens.forms import DishForm, ForecastForm, MealForm, PlanForm
+from canteens.forms import DishForm, ForecastForm, MealForm, PlanForm, iso_day
 from canteens.labels import (
     ATTRIBUTE_LABELS,
     COURSE_LABELS,
@@ -40,11 +40,17 @@ LABELS = {"course_labels": COURSE_LABELS, "attribute_labels": ATTRIBUTE_LABELS,
           "outside_labels": OUTSIDE_LABELS, "percent": percent}
 
 
+WEEKS_SHOWN = timedelta(days=10 * 366)  # a week is looked up within ten years of today
+
+
 def _monday(text: str | None) -> date:
-    try:
-        return services.monday_of(date.fromisoformat(text or ""))
-    except ValueError:
-        return services.monday_of(date.today() + timedelta(days=7))
+    """The Monday of the week asked for, or of next week if none is (or one of no use:
+    the pages show the weeks around, and ``date.max`` has no next week)."""
+    today = date.today()
+    asked = iso_day(text)
+    if asked is None or not today - WEEKS_SHOWN <= asked <= today + WEEKS_SHOWN:
+        asked = today + timedelta(days=7)
+    return services.monday_of(asked)
 
 
 @blueprint.route("/previsions", methods=["GET", "POST"])
@@ -60,17 +66,18 @@ def forecast() -> str | BaseResponse:
     elif form.validate():
         try:
             services.save_week_forecast(canteen, monday, [services.DayForecast(
-                date.fromisoformat(e.form.day.data), e.form.nursery.data or 0,
+                iso_day(e.form.day.data) or date.min, e.form.nursery.data or 0,
                 e.form.elementary.data or 0, e.form.adult.data or 0) for e in form.days])
-        except (ServiceError, ValueError) as error:
-            flash(str(error) if isinstance(error, ServiceError) else _("Date illisible."),
-                  "error")
+        except ServiceError as error:
+            flash(str(error), "error")
         else:
             flash(_("Prévisions de la semaine enregistrées."), "success")
             return redirect(url_for("canteens.forecast", semaine=monday.isoformat()))
+    days = [iso_day(e.form.day.data) for e in form.days]
+    if None in days:  # a hidden day changed by hand: the row is shown without its date
+        flash(_("Date illisible."), "error")
     return render_template("canteens/forecast.html", canteen=canteen, form=form, monday=monday,
-                           days=[date.fromisoformat(e.form.day.data) for e in form.days],
-                           timedelta=timedelta)
+                           days=days, timedelta=timedelta)
 
 
 @blueprint.route("/menus")

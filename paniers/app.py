@@ -27,12 +27,14 @@ from paniers.accounts.profile.views import blueprint as profile
 from paniers.accounts.views import blueprint as accounts
 from paniers.allocation.views import blueprint as allocation
 from paniers.celery_app import celery_init_app
+from paniers.cleantext import refuse_nul_bytes
 from paniers.cli import register as register_cli
 from paniers.cycles.views import blueprint as cycles
 from paniers.delivery.views import blueprint as delivery
 from paniers.errors import ServiceError
 from paniers.extensions import babel, csrf, db, limiter, login_manager
 from paniers.formatting import register_filters
+from paniers.formids import IdConverter
 from paniers.headers import STATIC_HEADERS, content_security_policy
 from paniers.health import blueprint as health
 from paniers.main import blueprint as main
@@ -65,7 +67,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(settings.from_environment())
     app.config.update(config or {})
+    app.url_map.converters["int"] = IdConverter  # before the blueprints' rules are read
     register_extensions(app)
+    refuse_nul_bytes(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)

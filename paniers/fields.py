@@ -33,6 +33,13 @@ from producers.units import Unit, base_per_unit
 MAX_PRODUCT_ROWS = 200
 MAX_FORMAT_ROWS = 12
 
+# The largest amounts a form takes, unless it names its own: a thousand tonnes (or a
+# million pieces) of a product, and a million euros. Both keep the base amounts and cents
+# inside the database's 32-bit integers; services check the realistic bounds of their own.
+MAX_QUANTITY_UNITS = 1_000_000
+MAX_MONEY_CENTS = 1_000_000 * 100
+_MAX_TYPED = 100  # characters: more is no number a person types
+
 # A number, then perhaps a word: "2,5", "1 200", "2.5kg", "3 pièces", "12 €".
 _TYPED = re.compile(r"\s*([-+]?[\d\s.,]*\d)\s*([^\d\s.,+-].*?)?\s*")
 
@@ -54,6 +61,8 @@ def _locale() -> str:
 
 def _split(text: str) -> tuple[Decimal, str] | None:
     """``"2,5 kg"`` -> ``(Decimal("2.5"), "kg")``; None when no number can be read."""
+    if len(text) > _MAX_TYPED:
+        return None
     typed = _TYPED.fullmatch(text)
     if typed is None:
         return None
@@ -91,9 +100,10 @@ class QuantityField(Field):
 
     def __init__(self, label: Any = None, validators: Any = None, *,
                  unit: Unit | str | None = None, no_unit_message: Any = None,
-                 **kwargs: Any) -> None:
+                 max_units: int = MAX_QUANTITY_UNITS, **kwargs: Any) -> None:
         super().__init__(label, validators, **kwargs)
         self.unit = unit
+        self.max_units = max_units
         self.no_unit_message = no_unit_message or _l("Produit inconnu.")
         self.typed: tuple[Decimal, str] | None = None
 
@@ -125,6 +135,10 @@ class QuantityField(Field):
             raise ValidationError(_("Unité inattendue : ce produit se compte en %(unit)s.",
                                     unit=unit_label(unit, 2)))
         amount = number * _UNIT_WORDS[unit].get(word, base_per_unit(unit))
+        if amount > self.max_units * base_per_unit(unit):
+            raise ValidationError(_("Quantité trop grande : au plus %(max)s %(unit)s.",
+                                    max=format_decimal(self.max_units, locale=_locale()),
+                                    unit=unit_label(unit, self.max_units)))
         if amount != amount.to_integral_value():
             raise ValidationError(_too_precise(unit))
         self.data = int(amount)
@@ -144,6 +158,11 @@ class MoneyField(Field):
 
     widget = TextInput()
 
+    def __init__(self, label: Any = None, validators: Any = None, *,
+                 max_cents: int = MAX_MONEY_CENTS, **kwargs: Any) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.max_cents = max_cents
+
     def process_data(self, value: Any) -> None:
         self.data = None if value in (None, "", unset_value) else int(value)
 
@@ -161,6 +180,9 @@ class MoneyField(Field):
         if euros < 0:
             raise ValueError(_("Le montant ne peut pas être négatif."))
         cents = euros * 100
+        if cents > self.max_cents:
+            raise ValueError(_("Montant trop élevé : au plus %(max)s €.",
+                               max=format_decimal(self.max_cents // 100, locale=_locale())))
         if cents != cents.to_integral_value():
             raise ValueError(_("Au plus deux décimales : un montant se compte en centimes."))
         self.data = int(cents)

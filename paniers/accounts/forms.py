@@ -1,17 +1,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from paniers.cleantext import CleanForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(CleanForm):
     email = EmailField(_l("Adresse e-mail"), validators=[DataRequired(), Email()])
     password = PasswordField(_l("Mot de passe"), validators=[DataRequired()])
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(CleanForm):
     name = StringField(_l("Nom du foyer"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("Adresse e-mail"),
                        validators=[DataRequired(), Email(), Length(max=254)])

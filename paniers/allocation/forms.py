@@ -12,12 +12,17 @@ from paniers.fields import MAX_PRODUCT_ROWS, ProductRowsForm, QuantityField, Row
 from paniers.formids import as_id
 from producers.models import Product
 
+# A basket holds a few kilos of each product: more per basket is a typo (kg, litres,
+# pieces, bunches or dozens).
+MAX_UNITS_PER_BASKET = 20
+
 
 class CompositionItemForm(Form):
     """A product in the basket: its quantity per basket, blank or zero to take it out."""
 
     product_id = HiddenField()
-    quantity = QuantityField(_l("Quantité par panier"), validators=[Optional()])
+    quantity = QuantityField(_l("Quantité par panier"), validators=[Optional()],
+                             max_units=MAX_UNITS_PER_BASKET)
 
 
 class CompositionForm(ProductRowsForm):
@@ -27,6 +32,7 @@ class CompositionForm(ProductRowsForm):
     items = RowList(FormField(CompositionItemForm), max_entries=MAX_PRODUCT_ROWS)
     add_product = SelectField(_l("Produit"), coerce=as_id, default=0)
     add_quantity = QuantityField(_l("Quantité par panier"), validators=[Optional()],
+                                 max_units=MAX_UNITS_PER_BASKET,
                                  no_unit_message=_l("Choisissez le produit à ajouter."))
     release = SubmitField(_l("Rendre au calcul automatique"))
 

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from paniers.cleantext import CleanForm
 
 CLOCK = r"^([01]\d|2[0-3]):[0-5]\d$"
 CLOCK_MESSAGE = _l("Heure au format HH:MM.")
 
 
-class VehicleForm(FlaskForm):
+class VehicleForm(CleanForm):
     name = StringField(_l("Nom"), validators=[DataRequired(), Length(max=120)])
     capacity_kg = IntegerField(_l("Charge utile (kg)"),
                                validators=[DataRequired(), NumberRange(min=1, max=5000)])

@@ -7,6 +7,7 @@ Stripe has now.
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from paniers.extensions import db
+from paniers.formids import as_id
 from paniers.notifications.services import notify_order_confirmed
 from paniers.orders.models import Order, OrderStatus
 from paniers.payments import checkout, gateway, refunds
@@ -34,15 +36,41 @@ HANDLED = (*SESSION_EVENTS, "payment_intent.payment_failed", "charge.refunded")
 
 def _order_id(obj: dict[str, Any]) -> int | None:
     value = (obj.get("metadata") or {}).get("order_id") or obj.get("client_reference_id")
-    try:
-        return int(value) if value else None
-    except (TypeError, ValueError):
-        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    return (as_id(value) or None) if isinstance(value, str) else None
+
+
+def _short_text(value: Any, length: int) -> bool:
+    return isinstance(value, str) and len(value) <= length
+
+
+class MalformedEvent(ValueError):
+    """A signed event whose shape is not that of Stripe's events (answered 400)."""
+
+
+def _checked_object(event: Any) -> dict[str, Any]:
+    """The event's ``data.object``, once the fields read from it have the expected types."""
+    if not isinstance(event, dict) or not _short_text(event.get("id"), 255) \
+            or not _short_text(event.get("type"), 80):
+        raise MalformedEvent("an event has a string id and type")
+    if "\\u0000" in json.dumps(event):
+        raise MalformedEvent("a NUL character, which the database cannot keep")
+    data = event.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(obj, dict):
+        raise MalformedEvent("data.object is not an object")
+    if not _short_text(obj.get("id", ""), 255) or not isinstance(obj.get("object", ""), str):
+        raise MalformedEvent("data.object has a string id and kind")
+    if not isinstance(obj.get("metadata") or {}, dict):
+        raise MalformedEvent("data.object.metadata is not an object")
+    return obj
 
 
 def record(event: dict[str, Any]) -> int | None:
-    """Keep a verified event; its row id, or ``None`` if it was already received."""
-    obj = (event.get("data") or {}).get("object") or {}
+    """Keep a verified event; its row id, or ``None`` if it was already received.
+    An event of an unexpected shape raises ``MalformedEvent``."""
+    obj = _checked_object(event)
     if db.session.scalar(select(ProviderEvent.id).where(ProviderEvent.event_id == event["id"])):
         return None
     order_id = _order_id(obj)

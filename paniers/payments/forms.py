@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import IntegerField, SelectField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
+from paniers.fields import MoneyField
 from paniers.payments.models import PickupMeans
+
+# A week's solidarity budget pays part of a few hundred baskets: more than this is a typo.
+MAX_SOLIDARITY_BUDGET_CENTS = 50_000 * 100
 
 
 class FundForm(FlaskForm):
-    budget = StringField(_l("Budget solidaire de la semaine (€)"), validators=[DataRequired()])
+    budget = MoneyField(_l("Budget solidaire de la semaine (€)"), validators=[InputRequired()],
+                        max_cents=MAX_SOLIDARITY_BUDGET_CENTS)
     household_pct = IntegerField(_l("Part payée par le foyer (%)"), default=30,
                                  validators=[InputRequired(), NumberRange(min=0, max=100)])
 

@@ -19,7 +19,7 @@ from paniers.background import BrokerUnavailable, enqueue
 from paniers.cycles.services import current_cycle, cycles, get_cycle
 from paniers.extensions import csrf
 from paniers.formatting import money
-from paniers.money import to_cents
+from paniers.formids import as_id
 from paniers.payments import checkout, events, gateway, pickup, reports, services, solidarity
 from paniers.payments.forms import FundForm, PickupPaymentForm
 from paniers.payments.models import PaymentMethod
@@ -98,7 +98,11 @@ def webhook() -> tuple[str, int]:
     except gateway.InvalidSignature as error:
         log.warning("webhook refused: %s", error)
         return "invalid signature", 400
-    row_id = events.record(event)
+    try:
+        row_id = events.record(event)
+    except events.MalformedEvent as error:
+        log.warning("webhook refused: %s", error)
+        return "unexpected event", 400
     if row_id is None:
         return "already received", 200
     try:
@@ -123,7 +127,7 @@ def record_at_pickup(order_id: int) -> Response:
 
 
 def _chosen_cycle() -> object:
-    cycle_id = request.args.get("cycle", type=int)
+    cycle_id = request.args.get("cycle", type=as_id)
     return get_cycle(cycle_id) if cycle_id else current_cycle()
 
 
@@ -134,18 +138,13 @@ def overview() -> str | Response:
     if cycle is None:
         return render_template("payments/overview.html", cycle=None, cycles=[])
     fund = solidarity.fund_of(cycle.id)  # type: ignore[attr-defined]
-    form = FundForm(data={"budget": f"{(fund.budget_cents if fund else 0) / 100:.2f}",
+    form = FundForm(data={"budget": fund.budget_cents if fund else 0,
                           "household_pct": fund.household_pct if fund else
                           solidarity.DEFAULT_HOUSEHOLD_PCT} if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
-            budget = to_cents(form.budget.data or "0")
-        except ValueError:
-            form.budget.errors = [_("Montant illisible.")]
-        else:
-            solidarity.set_fund(cycle.id, budget, form.household_pct.data)  # type: ignore[attr-defined,arg-type]
-            flash(_("Budget solidaire enregistré."), "success")
-            return redirect(url_for("payments.overview", cycle=cycle.id))  # type: ignore[attr-defined]
+        solidarity.set_fund(cycle.id, form.budget.data or 0, form.household_pct.data)  # type: ignore[attr-defined,arg-type]
+        flash(_("Budget solidaire enregistré."), "success")
+        return redirect(url_for("payments.overview", cycle=cycle.id))  # type: ignore[attr-defined]
     report = reports.reconcile(cycle.id)  # type: ignore[attr-defined]
     return render_template("payments/overview.html", cycle=cycle, cycles=cycles(), form=form,
                            report=report, unpaid=pickup.unpaid_by_point(cycle.id),  # type: ignore[attr-defined]
@@ -184,7 +183,7 @@ def statements_csv(cycle_id: int) -> Response:
 def eligibility() -> str | Response:
     form = FlaskForm()
     if form.validate_on_submit():
-        user_id = request.form.get("user_id", type=int) or 0
+        user_id = request.form.get("user_id", type=as_id) or 0
         eligible = request.form.get("eligible") == "1"
         user = solidarity.set_eligible(user_id, eligible)
         flash(_("%(name)s : panier solidaire activé.", name=user.name) if eligible else

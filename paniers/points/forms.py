@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from paniers.cleantext import CleanForm
 from paniers.points.models import EveningOutcome
 
 
-class CloseEveningForm(FlaskForm):
+class CloseEveningForm(CleanForm):
     outcome = SelectField(_l("Les paniers non retirés"), validators=[DataRequired()], choices=[
         (EveningOutcome.CHARITY.value, _l("donnés à une association partenaire")),
         (EveningOutcome.KEPT.value, _l("gardés au point jusqu'au lendemain")),

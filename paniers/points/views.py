@@ -13,6 +13,7 @@ from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
 from paniers.cycles.services import cycle_for_pickup
 from paniers.delivery.planning import expected_at
+from paniers.formids import as_id
 from paniers.points import services
 from paniers.points.forms import CloseEveningForm
 from paniers.redirects import safe_referrer
@@ -24,7 +25,7 @@ blueprint = Blueprint("points", __name__, url_prefix="/relais")
 @role_required(Role.RELAY_HOST, Role.COORDINATOR)
 def evening() -> str:
     cycle = cycle_for_pickup()
-    point_id = request.args.get("point", type=int)
+    point_id = request.args.get("point", type=as_id) or None
     sheet = services.pickup_sheet(current_user, cycle.id, point_id) if cycle else None
     query = (request.args.get("q") or "").strip().casefold()
     orders = [o for o in sheet.orders if query in o.user.name.casefold()] if sheet else []
@@ -49,7 +50,7 @@ def check_off(order_id: int) -> Response:
 def close_evening() -> Response:
     form = CloseEveningForm()
     cycle = cycle_for_pickup()
-    point_id = request.args.get("point", type=int)
+    point_id = request.args.get("point", type=as_id) or None
     if cycle is not None and form.validate_on_submit():
         evening = services.close_evening(current_user, cycle.id, form.outcome.data or "",
                                          form.note.data or "", point_id)
@@ -65,6 +66,6 @@ def close_evening() -> Response:
 @role_required(Role.RELAY_HOST, Role.COORDINATOR)
 def printable() -> str:
     cycle = cycle_for_pickup()
-    point_id = request.args.get("point", type=int)
+    point_id = request.args.get("point", type=as_id) or None
     sheet = services.pickup_sheet(current_user, cycle.id, point_id) if cycle else None
     return render_template("points/print.html", cycle=cycle, sheet=sheet)

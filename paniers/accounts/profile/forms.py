@@ -5,10 +5,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from paniers.cleantext import CleanForm
 from paniers.notifications.models import Kind
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(CleanForm):
     name = StringField(_l("Nom"), validators=[DataRequired(), Length(max=120)])
     phone = StringField(_l("Téléphone"), validators=[
         Optional(), Length(max=30),
