@@ -3,7 +3,10 @@ on POSTs only, with counts shared by every web process through Redis."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -13,6 +16,7 @@ from paniers.extensions import db, limiter
 from tests.conftest import Browser
 from tests.support.services import REDIS_URL, need_redis
 
+ROOT = Path(__file__).resolve().parents[2]
 TOO_MANY = "Trop de tentatives en peu de temps"
 HOUSEHOLD = "foyer@paniers.demo"
 RIGHT = "paniers-demo"
@@ -118,3 +122,37 @@ def test_the_limit_holds_across_two_web_processes_sharing_redis(database_url):
 def test_counts_in_memory_are_not_shared_between_processes(database_url):
     """The control of the test above: without a shared storage, the limit would not hold."""
     assert _sixth_try_in_another_process(database_url, "memory://") == 200
+
+
+_FIVE_WRONG_PASSWORDS = """
+import sys
+from paniers import create_app
+from paniers.extensions import db
+from tests.conftest import Browser
+
+database_url, storage, address, email = sys.argv[1:5]
+app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
+                  "RATELIMIT_STORAGE_URI": storage, "RATELIMIT_STORAGE_OPTIONS": {}})
+browser = Browser(app)
+browser.client.environ_base["REMOTE_ADDR"] = address
+codes = [browser.post("/connexion", {"email": email, "password": "wrong-guess"},
+                      follow=False).status_code for _ in range(5)]
+with app.app_context():
+    db.engine.dispose()
+print(" ".join(map(str, codes)))
+"""
+
+
+def test_the_limit_holds_between_two_real_processes_on_redis(database_url):
+    """Five wrong passwords in one operating-system process, the sixth in this one."""
+    need_redis()
+    address, email = f"192.0.2.{uuid.uuid4().int % 250}", f"{uuid.uuid4().hex}@example.org"
+    other = subprocess.run(
+        [sys.executable, "-c", _FIVE_WRONG_PASSWORDS, database_url, REDIS_URL, address, email],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
+    assert other.stdout.split() == ["200"] * 5
+    here = _web_process(database_url, REDIS_URL, address)
+    try:
+        assert log_in(here, email, "wrong-guess") == 429
+    finally:
+        _dispose(here)
