@@ -24,6 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from paniers.cleantext import CleanForm
 from paniers.fields import RowList
+from paniers.formids import as_id
 
 DAYS_PER_WEEK = 7  # a forecast has one row per service day of a week
 MAX_INGREDIENTS = 20  # a dish of the catalogue has at most 5
@@ -69,11 +70,11 @@ class PlanForm(FlaskForm):
 
 
 class MealForm(FlaskForm):
-    starter = SelectField(_l("Entrée"), coerce=int)
-    main = SelectField(_l("Plat"), coerce=int)
-    side = SelectField(_l("Garniture"), coerce=int)
-    dairy = SelectField(_l("Produit laitier"), coerce=int)
-    dessert = SelectField(_l("Dessert"), coerce=int)
+    starter = SelectField(_l("Entrée"), coerce=as_id)
+    main = SelectField(_l("Plat"), coerce=as_id)
+    side = SelectField(_l("Garniture"), coerce=as_id)
+    dairy = SelectField(_l("Produit laitier"), coerce=as_id)
+    dessert = SelectField(_l("Dessert"), coerce=as_id)
 
 
 class IngredientForm(Form):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import contains_eager
 
 from paniers.cycles.models import BasketFormat, OrderCycle, ProductStock
 from paniers.extensions import db
+from paniers.formids import as_id
 from paniers.points.models import PickupPoint, PointKind
 from producers.models import Product
 
@@ -68,7 +69,7 @@ def orderable_points() -> list[PickupPoint]:
 
 def orderable_point(point_id: int | None) -> PickupPoint | None:
     """The point a household picked, if it is one of ``orderable_points()``."""
-    point = db.session.get(PickupPoint, point_id) if point_id else None
+    point = db.session.get(PickupPoint, as_id(point_id)) if point_id else None
     if point is None or not point.active or point.kind not in ORDERABLE_KINDS:
         return None
     return point

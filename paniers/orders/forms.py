@@ -56,7 +56,7 @@ class OrderForm(ProductRowsForm):
     class Meta(MessagesReadOnce):
         pass
 
-    point = SelectField(_l("Point de retrait"), coerce=int, validators=[DataRequired()])
+    point = SelectField(_l("Point de retrait"), coerce=as_id, validators=[DataRequired()])
     baskets = RowList(FormField(BasketLineForm), max_entries=MAX_FORMAT_ROWS)
     products = RowList(FormField(ProductLineForm), max_entries=MAX_PRODUCT_ROWS)
 

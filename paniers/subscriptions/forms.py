@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from paniers.fields import MAX_PRODUCT_ROWS, ProductRowsForm, RowList
+from paniers.formids import as_id
 from paniers.orders.forms import ProductLineForm
 from paniers.subscriptions.models import Frequency
 
@@ -22,7 +23,7 @@ class SubscriptionForm(ProductRowsForm):
         (Frequency.WEEKLY.value, _l("chaque semaine")),
         (Frequency.FORTNIGHTLY.value, _l("une semaine sur deux")),
     ])
-    point = SelectField(_l("Point de retrait"), coerce=int, validators=[DataRequired()])
+    point = SelectField(_l("Point de retrait"), coerce=as_id, validators=[DataRequired()])
     extras = RowList(FormField(ProductLineForm), max_entries=MAX_PRODUCT_ROWS)
 
 

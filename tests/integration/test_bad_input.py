@@ -17,6 +17,7 @@ from paniers.allocation.models import BasketItem
 from paniers.cycles import services as cycles
 from paniers.cycles.models import BasketFormat
 from paniers.extensions import db
+from paniers.orders.models import Order
 from paniers.payments.models import ProviderEvent, SolidarityFund
 from tests.integration.week import open_week, product
 
@@ -39,6 +40,17 @@ def test_a_query_naming_an_id_beyond_any_row_is_ignored(browser, number):
     open_week()
     browser.login("coordination@paniers.demo")
     assert browser.get(f"/coordination/paiements?cycle={number}").status_code == 200
+
+
+@pytest.mark.parametrize("number", [*HUGE_IDS, "-1"])
+def test_a_pickup_point_beyond_any_row_is_refused_and_nothing_is_ordered(browser, number):
+    cycle = open_week()
+    browser.login("foyer@paniers.demo")
+    page = browser.post("/catalogue", {"point": number, "baskets-0-format_id":
+                                       str(cycle.formats[0].id), "baskets-0-count": "1"},
+                        form_page="/catalogue")
+    assert page.status_code == 200
+    assert db.session.scalar(select(func.count(Order.id))) == 0
 
 
 @pytest.mark.parametrize("week", ["9999-12-31", "0001-01-01", "2026-02-30", "²"])

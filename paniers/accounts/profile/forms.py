@@ -6,6 +6,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from paniers.cleantext import CleanForm
+from paniers.formids import as_id
 from paniers.notifications.models import Kind
 
 
@@ -16,7 +17,7 @@ class ProfileForm(CleanForm):
         Regexp(r"^\+?[0-9 .()-]{6,30}$", message=_l("Numéro de téléphone illisible.")),
     ])
     locale = SelectField(_l("Langue"), choices=[("fr", "Français"), ("en", "English")])
-    point = SelectField(_l("Point de retrait habituel"), coerce=int, validators=[Optional()])
+    point = SelectField(_l("Point de retrait habituel"), coerce=as_id, validators=[Optional()])
 
 
 KIND_LABELS = {
