@@ -65,6 +65,8 @@ def confirm(token: str) -> Response:
     """The link of the confirmation message; a bad or expired one is a 400 page."""
     services.confirm_email(token)
     flash(_("Votre adresse est confirmée : vous pouvez vous connecter."), "success")
+    if current_user.is_authenticated:  # someone signed in already on this device
+        return redirect(url_for("main.home"))
     return redirect(url_for("accounts.login"))
 
 
