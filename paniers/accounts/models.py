@@ -42,6 +42,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     # Part of the id kept in the session cookie: bumping it (logout, a new password)
     # makes every cookie issued before, wherever it was copied, log no one in.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When the owner followed the link sent at registration; None until then, and an
+    # unconfirmed account cannot log in. Accounts made otherwise (seed, demo) set it.
+    email_confirmed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"

@@ -9,10 +9,12 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from paniers.accounts.models import Role, User
+from paniers.accounts.tokens import read_confirmation
 from paniers.errors import ServiceError
 from paniers.extensions import db
-from paniers.notifications.services import notify_account_exists
+from paniers.notifications.services import notify_account_exists, notify_confirm_email
 from paniers.transaction import transaction
+from paniers.types import utcnow
 
 MIN_PASSWORD = 8
 
@@ -34,9 +36,11 @@ def _dummy_check(password: str) -> None:
 
 @transaction()
 def register_household(email: str, name: str, password: str, locale: str = "fr") -> User | None:
-    """A new household; None when the address has an account already: nothing is created
-    and its owner gets a message. The caller answers both alike, so that registering
-    tells nobody which addresses have an account."""
+    """A new household, unconfirmed: it gets the link that confirms its address, and
+    cannot log in before following it. None when the address has an account already:
+    nothing is created and its owner gets a message. The caller answers both alike, and
+    neither can log in with the password just given, so that registering tells nobody
+    which addresses have an account."""
     if len(password) < MIN_PASSWORD:
         raise ServiceError(_("Le mot de passe doit compter au moins 8 caractères."))
     existing = find_user(email)
@@ -48,6 +52,21 @@ def register_household(email: str, name: str, password: str, locale: str = "fr")
                 locale=locale if locale in ("fr", "en") else "fr")
     user.set_password(password)
     db.session.add(user)
+    db.session.flush()
+    notify_confirm_email(user.id)
+    return user
+
+
+@transaction()
+def confirm_email(token: str) -> User:
+    """Follow the link of a confirmation message: the account can log in from now on.
+    Following it again changes nothing; a tampered or expired link is refused."""
+    found = read_confirmation(token)
+    user = db.session.get(User, found[0]) if found is not None else None
+    if found is None or user is None or user.email.lower() != found[1].lower():
+        raise ServiceError(_("Ce lien de confirmation n'est pas valable ou a expiré."))
+    if user.email_confirmed_dt is None:
+        user.email_confirmed_dt = utcnow()
     return user
 
 
@@ -56,7 +75,9 @@ def authenticate(email: str, password: str) -> User:
     if user is None:
         _dummy_check(password)
         raise ServiceError(_("Adresse ou mot de passe incorrect."))
-    if not user.check_password(password):
+    # The password is checked first, whatever the account: an unconfirmed one answers
+    # exactly like a wrong password, and as slowly.
+    if not user.check_password(password) or user.email_confirmed_dt is None:
         raise ServiceError(_("Adresse ou mot de passe incorrect."))
     return user
 

@@ -54,10 +54,20 @@ def register() -> str | Response:
         except ServiceError as error:
             form.email.errors = [str(error)]
         else:  # the same answer whether the address had an account or not (user None)
-            flash(_("Merci ! Connectez-vous maintenant avec votre adresse et votre mot de "
-                    "passe."), "success")
+            flash(_("Merci ! Un e-mail de confirmation vous a été envoyé : suivez son lien "
+                    "pour activer votre compte."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/register.html", form=form)
+
+
+@blueprint.route("/inscription/confirmer/<token>")
+def confirm(token: str) -> Response:
+    """The link of the confirmation message; a bad or expired one is a 400 page."""
+    services.confirm_email(token)
+    flash(_("Votre adresse est confirmée : vous pouvez vous connecter."), "success")
+    if current_user.is_authenticated:  # someone signed in already on this device
+        return redirect(url_for("main.home"))
+    return redirect(url_for("accounts.login"))
 
 
 @blueprint.route("/deconnexion", methods=["POST"])

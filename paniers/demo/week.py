@@ -24,6 +24,7 @@ from paniers.orders import services as orders
 from paniers.orders.models import Order, OrderSource, OrderStatus
 from paniers.points.models import PickupPoint
 from paniers.transaction import transaction
+from paniers.types import utcnow
 from producers import services as producers
 from producers.models import Farm, Product
 from producers.units import Unit, base_per_unit
@@ -59,7 +60,7 @@ def _farmer_of(farm: Farm) -> User:
     user = db.session.scalar(select(User).where(User.farm_id == farm.id))
     if user is None:
         user = User(email=f"{farm.code}@paniers.demo", name=farm.name, role=Role.FARMER,
-                    farm_id=farm.id)
+                    farm_id=farm.id, email_confirmed_dt=utcnow())
         user.set_password("paniers-demo")
         with transaction():
             db.session.add(user)
@@ -95,7 +96,8 @@ def _household(number: int) -> User:
     email = f"foyer{number:03d}@paniers.demo"
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
-        user = User(email=email, name=f"Foyer {number:03d}", role=Role.HOUSEHOLD)
+        user = User(email=email, name=f"Foyer {number:03d}", role=Role.HOUSEHOLD,
+                    email_confirmed_dt=utcnow())
         user.set_password("paniers-demo")
         with transaction():
             db.session.add(user)

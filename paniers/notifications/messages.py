@@ -17,6 +17,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from paniers.accounts.models import User
+from paniers.accounts.tokens import CONFIRM_MAX_AGE, confirmation_path
 from paniers.allocation.outcome import what_households_see
 from paniers.cycles.models import BasketFormat, OrderCycle
 from paniers.cycles.states import PARIS
@@ -80,6 +81,10 @@ def facts(message: OutboundMessage) -> dict[str, Any]:
     """What a message tells, read from the database when it is sent."""
     if message.kind == Kind.ACCOUNT_EXISTS:
         return {}  # the account itself: the user, given by ``compose``
+    if message.kind == Kind.CONFIRM_EMAIL:  # signed now: valid for 48 h from the sending
+        user = db.session.get(User, message.user_id)
+        return {"confirm_path": confirmation_path(user),
+                "confirm_hours": int(CONFIRM_MAX_AGE.total_seconds() // 3600)}
     if message.kind in (Kind.CYCLE_OPEN, Kind.SUBSCRIPTION_SKIPPED):
         return _cycle_facts(message)
     order = db.session.get(Order, message.order_id)

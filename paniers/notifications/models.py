@@ -22,9 +22,10 @@ class Kind(StrEnum):
     SUBSCRIPTION_SKIPPED = "subscription_skipped"
     # About the account itself: always sent, not among the households' choices.
     ACCOUNT_EXISTS = "account_exists"  # someone tried to register with the address
+    CONFIRM_EMAIL = "confirm_email"  # a new account: the link that activates it
 
 
-ALWAYS_SENT = (Kind.ACCOUNT_EXISTS,)
+ALWAYS_SENT = (Kind.ACCOUNT_EXISTS, Kind.CONFIRM_EMAIL)
 CHOOSABLE = tuple(kind for kind in Kind if kind not in ALWAYS_SENT)
 
 

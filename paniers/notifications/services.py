@@ -238,6 +238,15 @@ def notify_account_exists(user_id: int) -> list[int]:
     return _queue([(user, {"reference": hour})], Kind.ACCOUNT_EXISTS)
 
 
+def notify_confirm_email(user_id: int) -> list[int]:
+    """A new account: send its owner the link that confirms the address (and so lets the
+    account log in). Once per account; the link is signed when the message is composed."""
+    user = db.session.get(User, user_id)
+    if user is None or user.email_confirmed_dt is not None:
+        return []
+    return _queue([(user, {})], Kind.CONFIRM_EMAIL)
+
+
 def notify_pickup_reminders(cycle_id: int) -> list[int]:
     """On pickup day: each order to collect, with the point's address, window and contents."""
     orders = db.session.scalars(select(Order).where(

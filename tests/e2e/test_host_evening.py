@@ -19,15 +19,15 @@ HOST = "hote@paniers.demo"
 @pytest.fixture()
 def evening(e2e_app: Any, live_server: Callable[[Any], str]) -> str:
     """Two households ordered at the Loos relay point; the cycle is closed."""
-    from paniers.accounts.services import register_household
     from paniers.cycles import services as cycles
     from paniers.extensions import db
     from paniers.orders import services as orders
     from tests.integration.week import open_week, product, user
+    from tests.support.accounts import register_confirmed
 
     with e2e_app.app_context():
         cycle = open_week()
-        neighbour = register_household("martin@example.org", "Famille Martin", "motdepasse-long")
+        neighbour = register_confirmed("martin@example.org", "Famille Martin", "motdepasse-long")
         point_id = user(HOST).point_id
         for household in (user("foyer@paniers.demo"), neighbour):
             orders.place_order(household, cycle.id, point_id,

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from paniers.accounts.tokens import confirmation_token
 from tests.integration.week import user
 from tests.support.access import Answer, Visitor, World, build_world
 
@@ -39,6 +40,7 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "health.health": ANYONE,
     "accounts.login": ANYONE,
     "accounts.register": ANYONE,
+    "accounts.confirm": ANYONE,
     "accounts.switch_language": ANYONE,
     "accounts.logout": SIGNED_IN,
     "profile.page": SIGNED_IN,
@@ -123,6 +125,9 @@ ARGUMENTS: dict[str, Callable[[World, str], Any]] = {
     "move": lambda world, role: "clore",
     "code": lambda world, role: "fr",
     "filename": lambda world, role: "paniers.css",
+    # A valid link (the household's address, confirmed already: following it again is
+    # harmless); bad links are tests/integration/test_confirmation.py's.
+    "token": lambda world, role: confirmation_token(user(world.households[0].email)),
 }
 # The least a form needs to reach past its own refusal to a decision.
 FORMS: dict[str, Callable[[World], dict[str, Any]]] = {

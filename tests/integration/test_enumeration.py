@@ -1,5 +1,7 @@
 """Neither login nor registration tells whether an address has an account: the same
-answers, the same password hashing, and the owner of the address is told instead."""
+answers, the same password hashing, and the owner of the address is told instead. A new
+account logs in only once its address is confirmed, so logging in with the password
+just registered does not tell either."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from paniers.notifications import services as notifications
 from paniers.notifications.messages import compose
 from paniers.notifications.models import Kind, OutboundMessage
 from tests.integration.week import user
+from tests.support.accounts import confirmation_link
 
 HOUSEHOLD = "foyer@paniers.demo"
 
@@ -51,7 +54,7 @@ def test_registering_a_taken_address_answers_as_a_new_one_and_creates_nothing(
     new = register(other_browser, "martin@example.org")
     assert users() == before + 1
     assert (taken.status_code, without_csrf(taken)) == (new.status_code, without_csrf(new))
-    assert "Connectez-vous" in new.text
+    assert "Un e-mail de confirmation vous a été envoyé" in new.text
 
 
 def test_the_owner_of_a_taken_address_is_told_once_an_hour(browser):
@@ -69,10 +72,23 @@ def test_the_warning_is_not_among_the_messages_a_household_may_refuse(app):
     assert Kind.ACCOUNT_EXISTS not in notifications.preferences(user(HOUSEHOLD))
 
 
-def test_a_new_account_can_log_in(browser):
+def test_a_new_account_can_log_in_once_its_address_is_confirmed(browser):
     register(browser, "martin@example.org")
+    browser.get(confirmation_link("martin@example.org"))
     page = browser.login("martin@example.org", "assez-long-1")
     assert "Famille Martin" in page.text or "Déconnexion" in page.text
+
+
+def test_logging_in_with_a_password_just_registered_tells_nothing(browser, other_browser):
+    register(browser, HOUSEHOLD)  # taken: the password given is not the account's
+    register(other_browser, "martin@example.org")  # new: not confirmed yet
+    taken = browser.post("/connexion", {"email": HOUSEHOLD, "password": "assez-long-1"})
+    new = other_browser.post("/connexion", {"email": "martin@example.org",
+                                            "password": "assez-long-1"})
+    assert "Adresse ou mot de passe incorrect" in new.text
+    assert "Se déconnecter" not in new.text
+    assert ((taken.status_code, without_csrf(taken).replace(HOUSEHOLD, "ADDRESS"))
+            == (new.status_code, without_csrf(new).replace("martin@example.org", "ADDRESS")))
 
 
 def test_logging_in_with_an_unknown_address_checks_a_password_hash_all_the_same(

@@ -8,7 +8,6 @@ from datetime import datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from paniers.accounts.services import register_household
 from paniers.cycles import services as cycles
 from paniers.cycles.states import PARIS
 from paniers.errors import ServiceError
@@ -19,6 +18,7 @@ from paniers.points import services as evenings
 from paniers.points.models import EveningOutcome, PickupEvening
 from tests.integration.test_roles import place
 from tests.integration.week import delivered_today, open_week, user
+from tests.support.accounts import register_confirmed
 from tests.support.smtp import mailing_app
 
 HOST = "hote@paniers.demo"
@@ -26,7 +26,7 @@ HOST = "hote@paniers.demo"
 
 def two_orders_at_loos():
     cycle = open_week()
-    register_household("martin@example.org", "Famille Martin", "motdepasse-long")
+    register_confirmed("martin@example.org", "Famille Martin", "motdepasse-long")
     first = place("foyer@paniers.demo", cycle.id, "relay-loos")
     second = place("martin@example.org", cycle.id, "relay-loos")
     return cycle, first, second
@@ -102,7 +102,7 @@ def test_the_host_closes_the_evening_and_the_baskets_left_are_recorded(browser):
 
 def test_a_host_closes_only_the_evening_of_their_own_point(browser):
     cycle = open_week()
-    register_household("lens@example.org", "Famille Lens", "motdepasse-long")
+    register_confirmed("lens@example.org", "Famille Lens", "motdepasse-long")
     elsewhere = place("lens@example.org", cycle.id, "relay-lens")
     cycles.close_cycle(cycle.id)
     browser.login(HOST)

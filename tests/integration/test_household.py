@@ -12,6 +12,7 @@ from paniers.orders.models import Order, OrderStatus
 from paniers.points.models import PickupPoint
 from producers.models import Product
 from tests.integration.week import basket, open_week, stock
+from tests.support.accounts import confirmation_link, register_confirmed
 
 
 def order_form(browser, cycle, *, point_code="relay-loos", baskets=None, products=None):
@@ -67,9 +68,7 @@ def test_ordering_more_than_available_is_refused_and_changes_nothing(browser):
 
 def test_two_households_want_the_last_basket_one_gets_it(browser, other_browser):
     cycle = open_week(quotas=(1, 0, 0))
-    from paniers.accounts.services import register_household
-
-    register_household("voisin@example.org", "Voisins", "motdepasse-long")
+    register_confirmed("voisin@example.org", "Voisins", "motdepasse-long")
     browser.login("foyer@paniers.demo")
     other_browser.login("voisin@example.org", "motdepasse-long")
     first = order_form(browser, cycle, baskets={"small": 1})
@@ -116,9 +115,7 @@ def test_cancelling_before_the_cutoff_puts_the_stock_back(browser):
 
 def test_a_household_cannot_cancel_someone_elses_order(browser, other_browser):
     cycle = open_week()
-    from paniers.accounts.services import register_household
-
-    register_household("voisin@example.org", "Voisins", "motdepasse-long")
+    register_confirmed("voisin@example.org", "Voisins", "motdepasse-long")
     browser.login("foyer@paniers.demo")
     browser.post("/catalogue", order_form(browser, cycle, baskets={"small": 1}))
     order_id = db.session.scalar(select(Order.id).where(Order.cycle_id == cycle.id))
@@ -129,14 +126,16 @@ def test_a_household_cannot_cancel_someone_elses_order(browser, other_browser):
     assert live_orders(cycle.id) == 1
 
 
-def test_registration_rejects_a_short_password_then_asks_to_log_in(browser):
+def test_registration_rejects_a_short_password_then_asks_to_confirm_the_address(browser):
     page = browser.post("/inscription", {"name": "A", "email": "foyer@paniers.demo",
                                          "password": "court", "confirm": "court"})
     assert "8" in page.get_data(as_text=True)
     page = browser.post("/inscription", {"name": "Famille Martin", "email": "martin@example.org",
                                          "password": "assez-long-1", "confirm": "assez-long-1"})
-    assert "Connectez-vous maintenant" in page.get_data(as_text=True)
-    browser.login("martin@example.org", "assez-long-1")
+    assert "Un e-mail de confirmation vous a été envoyé" in page.get_data(as_text=True)
+    confirmed = browser.get(confirmation_link("martin@example.org"), follow_redirects=True)
+    assert "Votre adresse est confirmée" in confirmed.text
+    assert "Se déconnecter" in browser.login("martin@example.org", "assez-long-1").text
 
 
 def test_a_tampered_product_is_refused_with_a_message_not_an_error(browser):

@@ -10,7 +10,6 @@ import pytest
 import stripe
 from sqlalchemy import select
 
-from paniers.accounts.services import register_household
 from paniers.cycles import services as cycles
 from paniers.extensions import db
 from paniers.orders.models import OrderStatus
@@ -18,6 +17,7 @@ from paniers.payments import refunds, reports, solidarity
 from paniers.payments.models import Payment, PaymentStatus
 from tests.conftest import Browser
 from tests.integration.week import open_week, user
+from tests.support.accounts import register_confirmed
 from tests.support.payments import (
     SECRET_KEY,
     go_to_checkout,
@@ -41,7 +41,7 @@ def shop(database_url, stripe_emulator):  # noqa: F811
 
 def household(app, email=HOUSEHOLD, eligible=False):
     if email != HOUSEHOLD:
-        register_household(email, email.split("@")[0].title(), "motdepasse-long")
+        register_confirmed(email, email.split("@")[0].title(), "motdepasse-long")
     if eligible:
         solidarity.set_eligible(user(email).id, True)
     browser = Browser(app)

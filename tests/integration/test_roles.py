@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from paniers.accounts.services import register_household
 from paniers.cycles import services as cycles
 from paniers.cycles.models import OrderCycle
 from paniers.extensions import db
@@ -17,6 +16,7 @@ from paniers.orders.models import Order, OrderSource, OrderStatus
 from paniers.points.models import PickupPoint
 from producers.models import Farm, Product, SupplyOffer
 from tests.integration.week import open_week, product, stock, user
+from tests.support.accounts import register_confirmed
 
 
 def supply_form(browser, quantities: dict[str, tuple[str, str]], confirm: tuple[str, ...] = ()):
@@ -157,7 +157,7 @@ def place(email: str, cycle_id: int, point_code: str) -> Order:
 
 def test_host_checks_pickups_off_at_their_point_only(browser, other_browser):
     cycle = open_week()
-    register_household("lens@example.org", "Famille Lens", "motdepasse-long")
+    register_confirmed("lens@example.org", "Famille Lens", "motdepasse-long")
     here = place("foyer@paniers.demo", cycle.id, "relay-loos")
     elsewhere = place("lens@example.org", cycle.id, "relay-lens")
     cycles.close_cycle(cycle.id)
@@ -182,7 +182,7 @@ def test_host_checks_pickups_off_at_their_point_only(browser, other_browser):
 
 def test_host_searches_by_name(browser):
     cycle = open_week()
-    register_household("martin@example.org", "Famille Martin", "motdepasse-long")
+    register_confirmed("martin@example.org", "Famille Martin", "motdepasse-long")
     place("foyer@paniers.demo", cycle.id, "relay-loos")
     place("martin@example.org", cycle.id, "relay-loos")
     browser.login("hote@paniers.demo")

@@ -7,6 +7,7 @@ import pytest
 
 from paniers import config
 from paniers.accounts import services
+from tests.support.accounts import confirmation_link
 
 PROTECTED = "/mes-commandes"
 
@@ -79,7 +80,10 @@ def test_a_household_registering_in_english_is_answered_in_english(browser):
 
     page = browser.post("/inscription", {"email": "new@paniers.demo", "name": "New household",
                                          "password": "long-enough", "confirm": "long-enough"})
-    assert "Thank you! Now log in with your email address and password." in page.text
+    assert ("Thank you! A confirmation email has been sent to you: follow its link to "
+            "activate your account.") in page.text
+    page = browser.get(confirmation_link("new@paniers.demo"), follow_redirects=True)
+    assert "Your address is confirmed: you can log in." in page.text
 
     page = browser.login("new@paniers.demo", "long-enough")
     assert "Log out" in page.text

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from paniers.accounts.models import User
-from paniers.accounts.services import register_household
 from paniers.cycles import services as cycles
 from paniers.extensions import db
 from paniers.notifications.models import Kind, OutboundMessage
@@ -18,6 +17,7 @@ from paniers.orders.models import Order, OrderSource, OrderStatus
 from paniers.subscriptions import services as subscriptions
 from paniers.subscriptions.models import Frequency, RunOutcome, Subscription, SubscriptionRun
 from tests.integration.week import DELIVERY, basket, open_week, product, stock, user
+from tests.support.accounts import register_confirmed
 
 HOUSEHOLD = "foyer@paniers.demo"
 pytestmark = pytest.mark.usefixtures("app")
@@ -57,7 +57,7 @@ def test_a_paused_week_gives_no_order_and_the_next_one_does():
 
 
 def test_opening_a_cycle_twice_gives_one_order_per_subscription():
-    register_household("lens@example.org", "Famille Lens", "motdepasse-long")
+    register_confirmed("lens@example.org", "Famille Lens", "motdepasse-long")
     user("lens@example.org").point_id = user(HOUSEHOLD).point_id
     subscribe()
     subscribe("lens@example.org", "small")
@@ -121,7 +121,7 @@ def test_extras_come_with_the_basket_and_a_subscription_order_cancels_like_any_o
 
 
 def test_short_quota_skips_the_subscription_with_a_notice():
-    register_household("lens@example.org", "Famille Lens", "motdepasse-long")
+    register_confirmed("lens@example.org", "Famille Lens", "motdepasse-long")
     user("lens@example.org").point_id = user(HOUSEHOLD).point_id
     subscribe()
     subscribe("lens@example.org")

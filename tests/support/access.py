@@ -21,6 +21,7 @@ from paniers.orders import services as orders
 from paniers.orders.models import Order, OrderSource
 from paniers.payments.models import Payment
 from paniers.points.models import PickupPoint
+from paniers.types import utcnow
 from tests.conftest import Browser
 from tests.integration.week import open_week, product, user
 
@@ -57,7 +58,7 @@ def code_id(model: Any, code: str) -> int:
 
 def add_user(email: str, name: str, role: Role, **attachment: int) -> User:
     """A second account of a role, with the demo password (its hash copied)."""
-    added = User(email=email, name=name, role=role, locale="fr",
+    added = User(email=email, name=name, role=role, locale="fr", email_confirmed_dt=utcnow(),
                  password_hash=user("foyer@paniers.demo").password_hash, **attachment)
     db.session.add(added)
     db.session.commit()

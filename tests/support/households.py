@@ -7,6 +7,7 @@ from sqlalchemy import insert, select
 from paniers.accounts.models import Role, User
 from paniers.extensions import db
 from paniers.orders.catalogue import orderable_points
+from paniers.types import utcnow
 
 
 def add_households(count: int, prefix: str = "foyer") -> list[int]:
@@ -15,10 +16,12 @@ def add_households(count: int, prefix: str = "foyer") -> list[int]:
         select(User.password_hash).where(User.email == "foyer@paniers.demo")
     )
     point_id = orderable_points()[0].id
+    now = utcnow()
     emails = [f"{prefix}-{n}@paniers.demo" for n in range(count)]
     db.session.execute(insert(User), [
         {"email": email, "name": f"Foyer {n}", "password_hash": demo_hash,
-         "role": Role.HOUSEHOLD, "locale": "fr", "point_id": point_id}
+         "role": Role.HOUSEHOLD, "locale": "fr", "point_id": point_id,
+         "email_confirmed_dt": now}
         for n, email in enumerate(emails)
     ])
     db.session.commit()
