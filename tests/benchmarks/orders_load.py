@@ -116,7 +116,9 @@ def serve(url: str, port: int, web_workers: int, folder: Path,
            "ACCESS_LOG": str(folder / "access.log"),
            # every buyer logs in from this one machine: the login throttling would refuse
            # all but the first few
-           "RATELIMIT_ENABLED": "0"}
+           "RATELIMIT_ENABLED": "0",
+           # plain HTTP on the loopback: cookies marked Secure would never come back
+           "SESSION_COOKIE_SECURE": "0"}
     if broker is not None:
         env["CELERY_BROKER_URL"], env["CELERY_QUEUE"] = broker
     log = (folder / "gunicorn.log").open("wb")
@@ -203,7 +205,9 @@ def log_in(base: str, n: int) -> Buyer:
     answer = session.post(f"{base}/connexion", data={
         "csrf_token": csrf_token(login.text), "email": f"bench-{n}@paniers.demo",
         "password": PASSWORD}, allow_redirects=False)
-    assert answer.status_code == 302, f"login refused for household {n}"
+    errors = " ".join(re.findall(r'class="[^"]*error[^"]*">([^<]*)<', answer.text))
+    assert answer.status_code == 302, (
+        f"login refused for household {n}: {answer.status_code} {errors}")
     catalogue = session.get(f"{base}/catalogue")
     cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
     return Buyer(headers={"Cookie": cookie,
