@@ -4,11 +4,9 @@ error, and nothing stored (issue 15, findings 6 and 10)."""
 from __future__ import annotations
 
 import json
-import time
 from datetime import date, timedelta
 
 import pytest
-import stripe
 from sqlalchemy import func, select
 
 from canteens.models import Dish, MealForecast
@@ -20,6 +18,7 @@ from paniers.extensions import db
 from paniers.orders.models import Order
 from paniers.payments.models import ProviderEvent, SolidarityFund
 from tests.integration.week import open_week, product
+from tests.support.payments import signature_headers
 
 HUGE_IDS = [str(2**63), str(2**64 + 1), "9" * 5000, str(2**31)]
 WEBHOOK_SECRET = "whsec_bad_input"
@@ -135,11 +134,6 @@ def paying_app(app):
     return app
 
 
-def _signed(body: str) -> dict[str, str]:
-    stamp = int(time.time())
-    signature = stripe.WebhookSignature._compute_signature(f"{stamp}.{body}", WEBHOOK_SECRET)
-    return {"Stripe-Signature": f"t={stamp},v1={signature}"}
-
 
 @pytest.mark.parametrize("event", [
     {"id": "evt_1", "type": "checkout.session.completed"},
@@ -158,7 +152,7 @@ def _signed(body: str) -> dict[str, str]:
 def test_a_signed_event_of_an_unexpected_shape_is_refused(paying_app, event):
     body = json.dumps(event)
     reply = paying_app.test_client().post("/paiement/stripe/webhook", data=body,
-                                          headers=_signed(body))
+                                          headers=signature_headers(body, WEBHOOK_SECRET))
     assert reply.status_code == 400
     assert db.session.scalar(select(func.count()).select_from(ProviderEvent)) == 0
 
@@ -170,7 +164,7 @@ def test_a_signed_event_naming_an_order_of_the_wrong_type_is_kept_without_it(
              "data": {"object": {"id": "cus_1", "metadata": {"order_id": order_id}}}}
     body = json.dumps(event)
     reply = paying_app.test_client().post("/paiement/stripe/webhook", data=body,
-                                          headers=_signed(body))
+                                          headers=signature_headers(body, WEBHOOK_SECRET))
     assert reply.status_code == 200
     assert db.session.scalar(select(ProviderEvent.order_id)) is None
 

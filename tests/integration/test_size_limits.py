@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import io
 import json
-import time
 from datetime import date, timedelta
 
 import pytest
-import stripe
 from sqlalchemy import func, select
 
 from canteens.forms import DAYS_PER_WEEK, MAX_INGREDIENTS
@@ -25,6 +23,7 @@ from paniers.subscriptions.models import Subscription
 from tests.integration.test_household import live_orders, order_form
 from tests.integration.test_roles import farm_offers, supply_form
 from tests.integration.week import open_week, user
+from tests.support.payments import signature_headers
 
 TOO_MANY_ROWS = "Trop de lignes envoyées : ce formulaire en compte au plus"
 WEBHOOK_SECRET = "whsec_size_limits"
@@ -114,11 +113,6 @@ def paying_app(app):
     return app
 
 
-def signed(body: str) -> dict[str, str]:
-    stamp = int(time.time())
-    signature = stripe.WebhookSignature._compute_signature(f"{stamp}.{body}", WEBHOOK_SECRET)
-    return {"Stripe-Signature": f"t={stamp},v1={signature}"}
-
 
 def event_of_size(size: int) -> str:
     event = {"id": "evt_size", "type": "customer.updated",
@@ -133,7 +127,8 @@ def event_of_size(size: int) -> str:
 def test_a_signed_webhook_within_the_bound_is_verified_and_kept(paying_app):
     body = event_of_size(WEBHOOK_MAX_BYTES)
     reply = paying_app.test_client().post("/paiement/stripe/webhook", data=body,
-                                          headers=signed(body), content_type="application/json")
+                                          headers=signature_headers(body, WEBHOOK_SECRET),
+                                          content_type="application/json")
     assert reply.status_code == 200
     assert db.session.scalar(select(func.count(ProviderEvent.id))) == 1
 
@@ -141,7 +136,8 @@ def test_a_signed_webhook_within_the_bound_is_verified_and_kept(paying_app):
 def test_a_webhook_above_the_bound_is_refused_unread_even_signed(paying_app):
     body = event_of_size(WEBHOOK_MAX_BYTES + 1)
     reply = paying_app.test_client().post("/paiement/stripe/webhook", data=body,
-                                          headers=signed(body), content_type="application/json")
+                                          headers=signature_headers(body, WEBHOOK_SECRET),
+                                          content_type="application/json")
     assert reply.status_code == 413
     assert db.session.scalar(select(func.count(ProviderEvent.id))) == 0
 
@@ -151,7 +147,7 @@ def test_a_webhook_sent_in_chunks_is_cut_at_the_bound(paying_app):
     body = event_of_size(WEBHOOK_MAX_BYTES + 1)
     reply = paying_app.test_client().post(
         "/paiement/stripe/webhook", input_stream=io.BytesIO(body.encode()),
-        headers={**signed(body), "Transfer-Encoding": "chunked"},
+        headers={**signature_headers(body, WEBHOOK_SECRET), "Transfer-Encoding": "chunked"},
         content_type="application/json", environ_overrides={"wsgi.input_terminated": True})
     assert reply.status_code == 413
     assert db.session.scalar(select(func.count(ProviderEvent.id))) == 0

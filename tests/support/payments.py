@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import stripe
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
@@ -22,6 +23,13 @@ from tests.conftest import REQUIRE_SERVICES, Browser
 from tests.support.stripe_emulator import Emulator
 
 WEBHOOK_SECRET = "whsec_paniers_tests_0123456789"
+
+
+def signature_headers(body: str, secret: str) -> dict[str, str]:
+    """The ``Stripe-Signature`` header Stripe would send with ``body`` (signed now)."""
+    stamp = int(time.time())
+    signature = stripe.WebhookSignature._compute_signature(f"{stamp}.{body}", secret)
+    return {"Stripe-Signature": f"t={stamp},v1={signature}"}
 SECRET_KEY = "sk_test_paniers_0123456789"
 
 
