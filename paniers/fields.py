@@ -25,7 +25,7 @@ from wtforms.widgets import TextInput
 
 from paniers.formatting import unit_label
 from paniers.formids import as_id
-from paniers.money import parse_decimal
+from paniers.money import from_base_amount, parse_decimal
 from producers.units import Unit, base_per_unit
 
 # The catalogue holds a few dozen products and a handful of basket formats: a form shows
@@ -147,7 +147,7 @@ class QuantityField(Field):
         if self.data is not None:
             if self.unit is None:
                 raise LookupError(f"the quantity {self.name} is shown before its unit is set")
-            shown = Decimal(self.data) / base_per_unit(self.unit)
+            shown = from_base_amount(self.data, self.unit)
             return format_decimal(shown, format="0.###", locale=_locale())
         return str(self.raw_data[0]) if self.raw_data else ""
 
