@@ -37,6 +37,7 @@ from paniers.formatting import register_filters
 from paniers.formids import IdConverter
 from paniers.headers import STATIC_HEADERS, content_security_policy
 from paniers.health import blueprint as health
+from paniers.journal.views import blueprint as journal
 from paniers.main import blueprint as main
 from paniers.notifications.views import blueprint as notifications
 from paniers.orders.views import blueprint as orders
@@ -109,7 +110,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     for blueprint in (main, accounts, cycles, allocation, delivery, orders, points, producers,
-                      canteens, health, payments, profile, subscriptions, notifications):
+                      canteens, health, payments, profile, subscriptions, notifications, journal):
         app.register_blueprint(blueprint)
 
 

@@ -18,6 +18,7 @@ from paniers.allocation.models import AllocationLine, BasketItem, Shortage
 from paniers.cycles.models import BasketFormat, OrderCycle, ProductStock
 from paniers.delivery.models import Route, RouteStop, UnservedPoint, Vehicle
 from paniers.jobs.models import CycleJob
+from paniers.journal.models import JournalEntry
 from paniers.notifications.models import NotificationPreference, OutboundMessage
 from paniers.orders.models import Order, OrderLine
 from paniers.payments.models import Payment, ProviderEvent, Refund, SolidarityFund
@@ -34,6 +35,7 @@ __all__ = [
     "BoughtInItem", "Dish", "DishIngredient", "MealForecast", "OutsidePurchase", "PlanJob",
     "PlannedDish", "PlannedMeal", "StoredPlan", "WeekOrder",
     "AllocationLine", "BasketItem", "CycleJob", "Route", "RouteStop", "Shortage", "UnservedPoint",
+    "JournalEntry",
     "BasketFormat", "Canteen", "Farm", "Hub", "Order", "OrderCycle", "OrderLine",
     "PickupPoint", "Product", "ProductStock", "SupplyOffer", "User", "Vehicle",
     "NotificationPreference", "OutboundMessage", "PickupEvening", "Subscription",

@@ -23,6 +23,7 @@ from paniers.errors import NotFound, ServiceError
 from paniers.extensions import db
 from paniers.jobs.models import CycleJob
 from paniers.jobs.runner import Progress
+from paniers.journal import services as journal
 from paniers.notifications.services import notify_shortage
 from paniers.orders.models import Order, OrderLine, OrderStatus
 from paniers.transaction import transaction
@@ -157,13 +158,14 @@ def publish_allocation(cycle_id: int) -> list[int]:
             raise NotFound(_("Ce cycle de commande n'existe pas."))
         if cycle.status not in (CycleStatus.ALLOCATED, CycleStatus.ROUTED):
             raise ServiceError(_("Lancez la répartition avant de la publier."))
+        short_orders = sorted({
+            order_id for (order_id,) in db.session.execute(
+                select(OrderLine.order_id).join(Shortage, Shortage.order_line_id == OrderLine.id)
+                .where(Shortage.cycle_id == cycle_id))
+        })
         if cycle.published_dt is None:
             cycle.published_dt = utcnow()
-    short_orders = sorted({
-        order_id for (order_id,) in db.session.execute(
-            select(OrderLine.order_id).join(Shortage, Shortage.order_line_id == OrderLine.id)
-            .where(Shortage.cycle_id == cycle_id))
-    })
+            journal.record_cycle("allocation.published", cycle, short=len(short_orders))
     enqueue("paniers.payments.tasks.refund_cycle_shortages", cycle_id)
     for order_id in short_orders:
         notify_shortage(order_id)

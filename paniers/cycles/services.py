@@ -20,6 +20,7 @@ from paniers.cycles.states import (
 )
 from paniers.errors import NotFound, ServiceError
 from paniers.extensions import db
+from paniers.journal import services as journal
 from paniers.subscriptions.opening import cycle_opened
 from paniers.transaction import after_commit, transaction
 from paniers.types import utcnow
@@ -96,6 +97,7 @@ def create_cycle(
     db.session.flush()
     for product_id in db.session.scalars(select(Product.id).order_by(Product.id)):
         db.session.add(ProductStock(cycle_id=cycle.id, product_id=product_id, declared=0, sold=0))
+    journal.record_cycle("cycle.created", cycle)
     return cycle
 
 
@@ -131,6 +133,7 @@ def open_cycle(cycle_id: int, now: datetime | None = None) -> OrderCycle:
     with transaction():
         cycle = _move(cycle_id, CycleStatus.OPEN)
         cycle.opened_dt = now
+        journal.record_cycle("cycle.opened", cycle)
         # Once committed, the workers turn the subscriptions into orders.
         after_commit(partial(cycle_opened, cycle.id, cycle.delivery_date.isoformat()))
     return cycle
@@ -141,6 +144,7 @@ def close_cycle(cycle_id: int, now: datetime | None = None) -> OrderCycle:
     with transaction():
         cycle = _move(cycle_id, CycleStatus.CLOSED)
         cycle.closed_dt = now or utcnow()
+        journal.record_cycle("cycle.closed", cycle)
     return cycle
 
 
@@ -150,6 +154,7 @@ def close_and_hand_over(cycle_id: int, now: datetime | None = None) -> OrderCycl
     with transaction():
         cycle = _move(cycle_id, CycleStatus.CLOSED)
         cycle.closed_dt = now or utcnow()
+        journal.record_cycle("cycle.closed", cycle)
         db.session.flush()
         enqueue("paniers.cycles.tasks.close_cycle", cycle_id)  # BrokerUnavailable: rolled back
     return cycle
@@ -198,6 +203,7 @@ def close_if_open(cycle_id: int, now: datetime | None = None) -> str:
         # the coordinator's own click, whose commit may land just after this task starts.
         cycle.status = check_move(cycle.status, CycleStatus.CLOSED)
         cycle.closed_dt = now or utcnow()
+        journal.record_cycle("cycle.closed", cycle)
     return str(cycle.status)
 
 

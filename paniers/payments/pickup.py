@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from paniers.accounts.models import User
 from paniers.errors import NotFound, ServiceError
 from paniers.extensions import db
+from paniers.journal import services as journal
 from paniers.orders.models import Order, OrderStatus
 from paniers.payments.models import Payment, PaymentMethod, PaymentStatus, PickupMeans
 from paniers.points.models import PickupPoint
@@ -47,6 +48,9 @@ def record_pickup_payment(host: User, order_id: int, means: str,
             .execution_options(synchronize_session=False))
         if done.rowcount != 1:  # type: ignore[attr-defined]
             raise ServiceError(_("Le paiement de cette commande est déjà enregistré."))
+        journal.record("payment.recorded", subject=order.point.name, cycle_id=order.cycle_id,
+                       actor_id=host.id, order=order.id, amount_cents=payment.due_cents,
+                       means=means)
     db.session.refresh(payment)
     return payment
 

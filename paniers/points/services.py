@@ -15,6 +15,7 @@ from paniers.cycles.models import OrderCycle
 from paniers.cycles.states import PARIS, CycleStatus
 from paniers.errors import Forbidden, NotFound, ServiceError
 from paniers.extensions import db
+from paniers.journal import services as journal
 from paniers.notifications import services as notifications
 from paniers.orders import lifecycle
 from paniers.orders.models import Order, OrderLine, OrderStatus
@@ -141,4 +142,7 @@ def _close(user: User, cycle_id: int, outcome: str, note: str, point_id: int | N
         *at_point, Order.status == OrderStatus.COLLECTED)) or 0
     if not missed:
         evening.outcome = EveningOutcome.NONE
+    journal.record("evening.closed", subject=point.name, cycle_id=cycle_id, actor_id=user.id,
+                   date=cycle.delivery_date.isoformat(), collected=evening.collected,
+                   unclaimed=evening.unclaimed)
     return evening, missed

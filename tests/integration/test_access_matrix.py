@@ -95,6 +95,7 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "delivery.route_sheet": COORDINATOR,
     "notifications.log_page": COORDINATOR,
     "notifications.remind_now": COORDINATOR,
+    "journal.index": COORDINATOR,
     "payments.overview": COORDINATOR,
     "payments.overview_csv": COORDINATOR,
     "payments.statements": COORDINATOR,

@@ -1,0 +1,1 @@
+"""The journal: who changed what in the network and the week, and when."""
