@@ -64,6 +64,23 @@ def _extract() -> Catalog:
     return catalog
 
 
+@pytest.fixture(autouse=True)
+def _catalogues_loaded_afresh() -> Iterator[None]:
+    """The apps of a test process share one Flask-Babel domain, which keeps each locale's
+    catalogue once loaded: the catalogues these tests load from a temporary folder must
+    not stay for the tests that follow (nor earlier ones leak into these)."""
+    from paniers.extensions import babel
+
+    def forget() -> None:
+        cached = babel.__dict__.get("domain_instance")  # set once an app has translated
+        if cached is not None:
+            cached.cache.clear()
+
+    forget()
+    yield
+    forget()
+
+
 @pytest.fixture(scope="module")
 def sources() -> Catalog:
     return _extract()
@@ -207,3 +224,39 @@ def test_the_application_speaks_english_with_the_compiled_catalogue(compiled):
             assert flask_gettext("Point de retrait") == "Point de retrait"
             assert unit_label("bunch", 2) == "bottes"
             assert render_template_string("{{ 1|crates }}, {{ 12.5|decimal }}") == "1 caisse, 12,5"
+
+
+def test_the_french_catalogue_has_every_plural_message_with_the_french_rule(sources):
+    from tests.support.french_plurals import FRENCH_PO, PLURAL_RULE, french_catalogue
+
+    with open(FRENCH_PO, "rb") as po:
+        french = read_po(po, locale="fr")
+    assert french.plural_forms == PLURAL_RULE
+    expected = {(m.id, m.context) for m in french_catalogue() if m.id}
+    found = {(m.id, m.context) for m in french if m.id and all(_forms(m.string))}
+    missing = sorted(str(key[0]) for key in expected - found)
+    assert not missing, (
+        "plural messages missing from the French catalogue (run "
+        "`python -m tests.support.french_plurals`):\n  " + "\n  ".join(missing))
+
+
+def test_french_says_zero_and_one_in_the_singular(tmp_path):
+    """French uses the singular for 0 and 1: "0 caisse", "1 caisse", "2 caisses"."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from paniers import create_app
+    from tests.support.french_plurals import FRENCH_PO
+
+    with open(FRENCH_PO, "rb") as po:
+        french = read_po(po, locale="fr")
+    target = tmp_path / "fr" / "LC_MESSAGES" / "messages.mo"
+    target.parent.mkdir(parents=True)
+    with open(target, "wb") as mo:
+        write_mo(mo, french)
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                      "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path)})
+    with app.test_request_context("/"):
+        with force_locale("fr"):
+            page = render_template_string("{{ 0|crates }}, {{ 1|crates }}, {{ 2|crates }}")
+    assert page == "0 caisse, 1 caisse, 2 caisses"
