@@ -48,24 +48,37 @@ def offers_of(cycle_id: int, farm_id: int) -> dict[int, SupplyOffer]:
     return {offer.product_id: offer for offer in rows}
 
 
-def _check_line(line: SupplyLine, product: Product, month: int) -> None:
-    unit = Unit(product.unit)
-    limit = MAX_QUANTITY.get(unit, MAX_COUNT)
+def line_problems(line: SupplyLine, product: Product, month: int) -> dict[str, str]:
+    """What is wrong with one line of an offer, by field (quantity, price, confirmed):
+    the page shows each next to its row, all at once."""
+    problems: dict[str, str] = {}
+    limit = MAX_QUANTITY.get(Unit(product.unit), MAX_COUNT)
     if line.quantity <= 0 or line.quantity > limit:
-        raise ServiceError(
-            _("%(product)s : la quantité doit être positive et réaliste.", product=product.name)
-        )
+        problems["quantity"] = _("%(product)s : la quantité doit être positive et réaliste.",
+                                 product=product.name)
     if line.price_cents <= 0 or line.price_cents > product.reference_price_cents * MAX_PRICE_FACTOR:
-        raise ServiceError(
-            _("%(product)s : le prix doit être positif et réaliste.", product=product.name)
-        )
+        problems["price"] = _("%(product)s : le prix doit être positif et réaliste.",
+                              product=product.name)
     if not product.in_season(month) and not line.out_of_season_confirmed:
-        raise ServiceError(
-            _(
-                "%(product)s n'est pas de saison : cochez « confirmé » si vous l'avez vraiment.",
-                product=product.name,
-            )
-        )
+        problems["confirmed"] = _(
+            "%(product)s n'est pas de saison : cochez « confirmé » si vous l'avez vraiment.",
+            product=product.name)
+    return problems
+
+
+def _check_line(line: SupplyLine, product: Product, month: int) -> None:
+    for problem in line_problems(line, product, month).values():
+        raise ServiceError(problem)
+
+
+def previous_offer(cycle: OrderCycle, farm_id: int) -> tuple[OrderCycle | None,
+                                                               dict[int, SupplyOffer]]:
+    """The farm's offer of its latest earlier cycle, to start this week's from."""
+    earlier = db.session.scalar(
+        select(OrderCycle).join(SupplyOffer, SupplyOffer.cycle_id == OrderCycle.id)
+        .where(SupplyOffer.farm_id == farm_id, OrderCycle.delivery_date < cycle.delivery_date)
+        .order_by(OrderCycle.delivery_date.desc()).limit(1))
+    return (earlier, offers_of(earlier.id, farm_id)) if earlier else (None, {})
 
 
 def _accepting_supply(cycle: OrderCycle, now: datetime) -> None:

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
 from paniers.allocation.outcome import what_to_bring
+from paniers.collation import sort_key
 from paniers.cycles.services import current_cycle, cycle_for_supply
 from paniers.cycles.states import CycleStatus
 from paniers.errors import ServiceError
@@ -28,10 +29,14 @@ blueprint = Blueprint("producers", __name__, url_prefix="/producteur")
 def supply() -> str | Response:
     cycle = cycle_for_supply()
     farm = services.farm_of(current_user)
-    products = {p.id: p for p in db.session.scalars(select(Product).order_by(Product.name))}
+    products = {p.id: p for p in sorted(db.session.scalars(select(Product)),
+                                        key=lambda p: sort_key(p.name))}
     form = SupplyForm()
+    carried_from = None
     if cycle is not None and not form.is_submitted():
         offers = services.offers_of(cycle.id, farm.id)
+        if not offers:  # this week starts from the last one: prices kept, quantities to check
+            carried_from, offers = services.previous_offer(cycle, farm.id)
         for product in products.values():
             offer = offers.get(product.id)
             form.lines.append_entry({
@@ -41,9 +46,12 @@ def supply() -> str | Response:
                 "confirmed": offer.out_of_season_confirmed if offer else False,
             })
     form.bind_units({product.id: product.unit for product in products.values()})
-    if cycle is not None and form.validate_on_submit():
+    month = cycle.delivery_date.month if cycle else 1
+    if (cycle is not None and form.validate_on_submit()
+            and form.check_lines(products, month)):
+        prices = {product.id: product.reference_price_cents for product in products.values()}
         try:
-            services.declare_supply(current_user, cycle.id, form.supply_lines())
+            services.declare_supply(current_user, cycle.id, form.supply_lines(prices))
         except ServiceError as error:
             flash(str(error), "error")
         else:
@@ -52,9 +60,8 @@ def supply() -> str | Response:
             return redirect(url_for("producers.supply"))
     rows = [(entry, products[as_id(entry.form.product_id.data)]) for entry in form.lines
             if as_id(entry.form.product_id.data) in products]
-    month = cycle.delivery_date.month if cycle else 1
     return render_template("producers/supply.html", form=form, rows=rows, cycle=cycle,
-                           farm=farm, month=month)
+                           farm=farm, month=month, carried_from=carried_from)
 
 
 @blueprint.route("/semaine")

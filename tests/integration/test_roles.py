@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from paniers.collation import sort_key
 from paniers.cycles import services as cycles
 from paniers.cycles.models import OrderCycle
 from paniers.extensions import db
@@ -61,7 +62,6 @@ def test_farmer_input_errors_are_explained_and_change_nothing(browser):
         ({"Pomme de terre": ("-3", "2,40")}, "La quantité ne peut pas être négative."),
         ({"Pomme de terre": ("900000", "2,40")}, "la quantité doit être positive et réaliste"),
         ({"Pomme de terre": ("12", "abc")}, "Montant illisible"),
-        ({"Pomme de terre": ("12", "")}, "Indiquez le prix de ce que vous apportez."),
         ({"Pomme de terre": ("12", "0")}, "le prix doit être positif"),
         ({"Oeufs": ("2,5", "4,80")}, "ce produit se vend à la douzaine"),  # eggs: by the dozen
     ]:
@@ -69,6 +69,62 @@ def test_farmer_input_errors_are_explained_and_change_nothing(browser):
         assert message in page.text, message
     assert farm_offers("farm-marais") == {}
     assert stock(cycle.id, "Pomme de terre").declared == 0
+
+
+def test_an_empty_price_is_the_reference_price(browser):
+    cycle = open_week(supply={})
+    browser.login("producteur@paniers.demo")
+    page = browser.post("/producteur/offre", supply_form(browser, {"Pomme de terre": ("12", "")}))
+    assert "Votre offre est enregistrée" in page.text
+    reference = product("Pomme de terre").reference_price_cents
+    assert stock(cycle.id, "Pomme de terre").price_cents == reference
+    offer = db.session.scalar(select(SupplyOffer).where(SupplyOffer.cycle_id == cycle.id))
+    assert (offer.quantity, offer.price_cents) == (12_000, reference)
+
+
+def test_every_wrong_row_is_told_next_to_itself_at_once(browser):
+    open_week(supply={}, delivery=date(date.today().year + 1, 1, 8))  # January: no tomatoes
+    browser.login("producteur@paniers.demo")
+    page = browser.post("/producteur/offre", supply_form(browser, {
+        "Pomme de terre": ("900000", "2,40"), "Carotte": ("10", "0"), "Tomate": ("10", "4,40"),
+        "Poireau": ("5", "3,10")}))
+    rows = {name: row for name, row in re.findall(
+        r'<tr[^>]*>\s*<td><input[^>]*>([^<]+)</td>(.*?)</tr>', page.text, re.S)}
+    assert "la quantité doit être positive et réaliste" in rows["Pomme de terre"]
+    assert "le prix doit être positif et réaliste" in rows["Carotte"]
+    assert "Tomate n'est pas de saison" in rows["Tomate"]
+    assert "field-error" not in rows["Poireau"]
+    assert 'value="900000"' in page.text  # what was typed comes back, to be corrected
+    assert farm_offers("farm-marais") == {}
+
+
+def test_the_offer_starts_from_last_weeks_with_prices_kept_and_quantities_to_check(browser):
+    last_week = open_week(supply={})
+    browser.login("producteur@paniers.demo")
+    browser.post("/producteur/offre", supply_form(
+        browser, {"Pomme de terre": ("90,5", "2,60"), "Poireau": ("12", "")}))
+    cycles.close_cycle(last_week.id)
+    next_delivery = last_week.delivery_date + timedelta(days=7)
+    this_week = open_week(supply={}, delivery=next_delivery)
+
+    page = browser.get("/producteur/offre").text
+    assert "est reprise : vérifiez chaque quantité" in page
+    assert 'value="90,5"' in page and 'value="2,60"' in page
+    assert stock(this_week.id, "Pomme de terre").declared == 0  # nothing saved yet
+    saved = browser.post("/producteur/offre", supply_form(
+        browser, {"Pomme de terre": ("80", "2,60"), "Poireau": ("12", "3,10")}))
+    assert "Votre offre est enregistrée" in saved.text
+    assert stock(this_week.id, "Pomme de terre").declared == 80_000
+    assert "est reprise" not in browser.get("/producteur/offre").text
+
+
+def test_products_are_in_french_alphabetical_order(browser):
+    open_week(supply={})
+    browser.login("producteur@paniers.demo")
+    page = browser.get("/producteur/offre").text
+    names = re.findall(r'type="hidden" value="\d+">([^<]+)</td>', page)
+    assert names == sorted(names, key=sort_key)
+    assert names.index("Carotte") < names.index("Épinard") < names.index("Tomate")
 
 
 def test_out_of_season_produce_needs_confirmation(browser):
