@@ -42,6 +42,9 @@ class Canteen(db.Model):  # type: ignore[name-defined,misc]
     service_days: Mapped[str] = mapped_column(String(20))  # ISO weekdays, "1,2,4,5"
     local_target_pct: Mapped[int] = mapped_column(Integer)
     budget_cents_per_meal: Mapped[int] = mapped_column(Integer)
+    # A public buyer: its SIRET (14 digits, "" until known) and where invoices go.
+    siret: Mapped[str] = mapped_column(String(14), default="", server_default="")
+    billing_address: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     point = relationship("PickupPoint")
 

@@ -1,6 +1,6 @@
 """the journal: who changed what in the network and the week, and when
 
-Revision ID: 0011_journal
+Revision ID: 0009_journal
 Revises: 0008_email_confirmed
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from alembic import op
 
 import paniers.types
 
-revision = "0011_journal"
+revision = "0009_journal"
 down_revision = "0008_email_confirmed"
 branch_labels = None
 depends_on = None
