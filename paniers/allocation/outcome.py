@@ -77,6 +77,24 @@ def baskets_served(cycle_id: int) -> dict[int, int]:
     return {int(k): int(v) for k, v in ordered.items()}
 
 
+@dataclass(frozen=True)
+class PublicationEffect:
+    """What publishing the allocation will do: households told of a shortage, refunded."""
+
+    households: int
+    refund_cents: int
+
+
+def publication_effect(cycle_id: int) -> PublicationEffect:
+    households, refund = db.session.execute(
+        select(func.count(func.distinct(Order.user_id)),
+               func.coalesce(func.sum(Shortage.refund_cents), 0))
+        .select_from(Shortage).join(OrderLine, OrderLine.id == Shortage.order_line_id)
+        .join(Order, Order.id == OrderLine.order_id).where(Shortage.cycle_id == cycle_id)
+    ).one()
+    return PublicationEffect(int(households), int(refund))
+
+
 def shortages(cycle_id: int) -> list[Shortage]:
     return list(db.session.scalars(select(Shortage).where(Shortage.cycle_id == cycle_id)
                                    .order_by(Shortage.id)))

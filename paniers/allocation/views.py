@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -22,7 +23,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
-from wtforms import FormField
+from wtforms import FormField, HiddenField
 
 from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
@@ -31,15 +32,18 @@ from paniers.allocation import services as allocating
 from paniers.allocation.forms import CompositionForm, composition_prefix
 from paniers.allocation.models import BasketItem
 from paniers.cycles import services
+from paniers.cycles.states import CycleStatus
 from paniers.extensions import db
 from paniers.formids import as_id
 from paniers.jobs import services as jobs
 from paniers.points.services import hosted_point
+from paniers.types import utcnow
 from producers.models import Product
 
 blueprint = Blueprint("allocation", __name__, url_prefix="/coordination/cycles/<int:cycle_id>")
 coordinator_only = role_required(Role.COORDINATOR)
 ALLOCATE = "paniers.allocation.tasks.allocate"
+HAND_OVER = timedelta(minutes=2)  # a worker that takes longer is late: the button comes back
 
 
 @dataclass(frozen=True)
@@ -56,20 +60,28 @@ def allocation(cycle_id: int) -> str:
 
 
 def _allocation_page(cycle_id: int, posted: CompositionForm | None = None,
-                     posted_format_id: int = 0) -> str:
+                     posted_format_id: int = 0, confirm: bool = False) -> str:
     """The allocation page, with each format's composition form (or the one just posted,
-    shown again with what was typed and why it was refused)."""
+    shown again with what was typed and why it was refused); with ``confirm``, the second
+    step of publishing, saying what it will do."""
     cycle = services.get_cycle(cycle_id)
     farms, gap = outcome.farm_weeks(cycle_id)
     products = _products()
     contents = outcome.contents(cycle_id)
+    job = jobs.job_page(cycle_id, "allocation")
+    # Closing hands the allocation to the workers, which record its job a moment later:
+    # meanwhile the page already says it runs, rather than offer to start it.
+    starting = (job["job"] is None and cycle.status == CycleStatus.CLOSED
+                and cycle.closed_dt is not None and utcnow() - cycle.closed_dt < HAND_OVER)
     return render_template(
         "allocation/allocation.html", cycle=cycle, action=FlaskForm(),
         contents=contents, farms=farms, gap=gap, shortages=outcome.shortages(cycle_id),
         compositions={entry.basket_format.id: _composition(
             entry, products, posted if entry.basket_format.id == posted_format_id else None)
             for entry in contents},
-        status_label=services.status_label, **jobs.job_page(cycle_id, "allocation"),
+        status_label=services.status_label, job=job["job"],
+        running=job["running"] or starting, starting=starting,
+        confirm=confirm, effect=outcome.publication_effect(cycle_id) if confirm else None,
     )
 
 
@@ -104,10 +116,17 @@ def run_allocation(cycle_id: int) -> BaseResponse:
     return redirect(url_for("allocation.allocation", cycle_id=cycle_id))
 
 
+class PublishForm(FlaskForm):
+    confirmed = HiddenField()
+
+
 @blueprint.route("/publier", methods=["POST"])
 @coordinator_only
-def publish(cycle_id: int) -> BaseResponse:
-    if FlaskForm().validate_on_submit():
+def publish(cycle_id: int) -> str | BaseResponse:
+    form = PublishForm()
+    if form.validate_on_submit():
+        if form.confirmed.data != "1":
+            return _allocation_page(cycle_id, confirm=True)
         short = allocating.publish_allocation(cycle_id)
         flash(ngettext(
             "Répartition publiée : %(num)d foyer prévenu d'un manquant et remboursé.",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from paniers.cycles.models import ProductStock
+from paniers.cycles.models import OrderCycle, ProductStock
 from paniers.extensions import db
 from paniers.orders.models import Order, OrderStatus
 from paniers.points.models import PickupPoint
@@ -80,3 +80,33 @@ def orders_per_point(cycle_id: int) -> list[tuple[PickupPoint, int, int]]:
         .group_by(PickupPoint.id).order_by(PickupPoint.name)
     ).all()
     return [(point, int(count), int(total)) for point, count, total in rows]
+
+
+@dataclass(frozen=True)
+class SupplyReadiness:
+    """What the declared supply covers of the baskets on sale, before opening a cycle."""
+
+    farms_declared: int
+    farms_total: int
+    declared_weight_g: int
+    baskets_weight_g: int  # the quotas of baskets at their target weight
+
+    @property
+    def thin(self) -> bool:
+        """No farm has declared, or the supply weighs less than the baskets on sale."""
+        return self.farms_declared == 0 or self.declared_weight_g < self.baskets_weight_g
+
+
+def supply_readiness(cycle: OrderCycle) -> SupplyReadiness:
+    farms = farm_figures(cycle.id)
+    return SupplyReadiness(
+        farms_declared=sum(1 for row in farms if row.products),
+        farms_total=len(farms),
+        declared_weight_g=sum(row.declared_weight_g for row in farms),
+        baskets_weight_g=sum(f.quota * f.target_weight_g for f in cycle.formats),
+    )
+
+
+def live_orders(cycle_id: int) -> int:
+    return db.session.scalar(select(func.count(Order.id)).where(
+        Order.cycle_id == cycle_id, Order.status != OrderStatus.CANCELLED)) or 0

@@ -73,11 +73,8 @@ def create_cycle(
 ) -> OrderCycle:
     """A draft cycle with its basket formats."""
     now = now or utcnow()
-    problems = validate_schedule(delivery_date, cutoff_dt, now)
-    if "cutoff_in_past" in problems:
-        raise ServiceError(_("La date limite de commande est déjà passée."))
-    if "cutoff_after_delivery" in problems:
-        raise ServiceError(_("La date limite doit précéder le départ des tournées."))
+    for problem in validate_schedule(delivery_date, cutoff_dt, now):
+        raise ServiceError(schedule_message(problem))
     if db.session.scalar(select(OrderCycle.id).where(OrderCycle.delivery_date == delivery_date)):
         raise ServiceError(_("Un cycle existe déjà pour cette date de livraison."))
     minimums = {code: minimum for code, _p, _w, minimum in DEFAULT_FORMATS}
@@ -99,6 +96,26 @@ def create_cycle(
         db.session.add(ProductStock(cycle_id=cycle.id, product_id=product_id, declared=0, sold=0))
     journal.record_cycle("cycle.created", cycle)
     return cycle
+
+
+def schedule_message(problem: str) -> str:
+    """The French sentence of a problem key of ``validate_schedule``."""
+    messages = {
+        "cutoff_in_past": _("La date limite de commande est déjà passée."),
+        "cutoff_after_delivery": _("La date limite doit précéder le départ des tournées."),
+    }
+    return messages.get(problem, _("Ces dates ne conviennent pas."))
+
+
+def next_free_delivery_date(today: date | None = None) -> date:
+    """The first Friday after the coming days' cutoff with no cycle yet: the form's default."""
+    day = (today or datetime.now(PARIS).date()) + timedelta(days=3)
+    day += timedelta(days=(4 - day.weekday()) % 7)  # Friday
+    taken = set(db.session.scalars(select(OrderCycle.delivery_date).where(
+        OrderCycle.delivery_date >= day)))
+    while day in taken:
+        day += timedelta(days=7)
+    return day
 
 
 def _move(cycle_id: int, target: CycleStatus) -> OrderCycle:

@@ -75,7 +75,7 @@ def test_closing_with_the_broker_down_says_so_in_french_and_changes_nothing(
         browser = Browser(app)
         browser.login("coordination@paniers.demo")
         show = f"/coordination/cycles/{cycle.id}"
-        page = browser.post(show + "/clore", form_page=show)
+        page = browser.post(show + "/clore", {"confirmed": "1"}, form_page=show)
         assert page.status_code == 200
         assert "Le service des tâches de fond ne répond pas : rien n'a été modifié." in page.text
         assert "Le cycle est clos" not in page.text

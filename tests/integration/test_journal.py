@@ -35,9 +35,9 @@ def test_the_coordinators_moves_of_a_week_are_in_the_journal_with_who_and_when(b
         "quota_small": "30", "quota_medium": "40", "quota_large": "20"})
     cycle = db.session.scalar(select(OrderCycle).where(OrderCycle.delivery_date == delivery))
     show = f"/coordination/cycles/{cycle.id}"
-    browser.post(show + "/ouvrir", form_page=show)
-    browser.post(show + "/clore", form_page=show)
-    refused = browser.post(show + "/clore", form_page=show).text
+    browser.post(show + "/ouvrir", {"confirmed": "1"}, form_page=show)
+    browser.post(show + "/clore", {"confirmed": "1"}, form_page=show)
+    refused = browser.post(show + "/clore", {"confirmed": "1"}, form_page=show).text
     assert "Impossible" in refused
 
     page = browser.get(JOURNAL).text
@@ -56,7 +56,7 @@ def test_the_journal_filters_by_person_kind_and_week(browser):
     first = open_week()  # created and opened outside any request, as the scheduler would
     browser.login(COORDINATOR)
     show = f"/coordination/cycles/{first.id}"
-    browser.post(show + "/clore", form_page=show)
+    browser.post(show + "/clore", {"confirmed": "1"}, form_page=show)
     coordinator = user(COORDINATOR).id
 
     by_week = browser.get(f"{JOURNAL}?kind=cycle&week={first.id}").text

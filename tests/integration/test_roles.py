@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from paniers.collation import sort_key
 from paniers.cycles import services as cycles
 from paniers.cycles.models import OrderCycle
+from paniers.cycles.states import PARIS, default_cutoff
 from paniers.extensions import db
 from paniers.orders import services as orders
 from paniers.orders.models import Order, OrderSource, OrderStatus
 from paniers.points.models import PickupPoint
+from producers import services as producers
 from producers.models import Farm, Product, SupplyOffer
 from tests.integration.week import open_week, product, stock, user
 from tests.support.accounts import register_confirmed
@@ -175,12 +177,75 @@ def test_coordinator_creates_opens_and_closes_a_cycle(browser):
         ("small", 1200, 30), ("medium", 1800, 40), ("large", 2400, 20)]
 
     show = f"/coordination/cycles/{cycle.id}"
-    assert "Le cycle est ouvert" in browser.post(show + "/ouvrir", form_page=show).text
-    assert "Le cycle est clos" in browser.post(show + "/clore", form_page=show).text
-    again = browser.post(show + "/clore", form_page=show).text
+    # No farm has declared anything: opening asks first, and says what is missing.
+    asked = browser.post(show + "/ouvrir", form_page=show).text
+    assert "Ouvrir aux commandes avec cette offre ?" in asked
+    assert "Aucune ferme n'a encore déclaré son offre" in asked
+    db.session.expire_all()
+    assert db.session.get(OrderCycle, cycle.id).status == "draft"
+    opened = browser.post(show + "/ouvrir", {"confirmed": "1"}, form_page=show).text
+    assert "Le cycle est ouvert" in opened
+
+    # Closing says what it does and that it cannot be undone, then closes.
+    asked = browser.post(show + "/clore", form_page=show).text
+    assert "Clore les commandes ?" in asked and "Un cycle clos ne se rouvre pas." in asked
+    db.session.expire_all()
+    assert db.session.get(OrderCycle, cycle.id).status == "open"
+    closed = browser.post(show + "/clore", {"confirmed": "1"}, form_page=show).text
+    assert "Le cycle est clos" in closed
+    again = browser.post(show + "/clore", {"confirmed": "1"}, form_page=show).text
     assert "Impossible : le cycle est « clos »" in again
     db.session.expire_all()
     assert db.session.get(OrderCycle, cycle.id).status == "closed"
+
+
+def test_opening_with_enough_supply_asks_nothing(browser):
+    draft = cycles.create_cycle(date.today() + timedelta(days=10),
+                                datetime.combine(date.today() + timedelta(days=8), time(6),
+                                                 PARIS),
+                                [cycles.FormatSpec("small", 1200, 3000, 10)])
+    producers.declare_supply(user("producteur@paniers.demo"), draft.id, [producers.SupplyLine(
+        product("Pomme de terre").id, 50_000, 240)])  # 50 kg for 10 baskets of 3 kg
+    browser.login("coordination@paniers.demo")
+    show = f"/coordination/cycles/{draft.id}"
+    assert "Le cycle est ouvert" in browser.post(show + "/ouvrir", form_page=show).text
+
+
+def test_a_thin_offer_is_told_in_figures_before_opening(browser):
+    draft = cycles.create_cycle(date.today() + timedelta(days=10),
+                                datetime.combine(date.today() + timedelta(days=8), time(6),
+                                                 PARIS),
+                                [cycles.FormatSpec("medium", 1800, 4500, 40)])
+    producers.declare_supply(user("producteur@paniers.demo"), draft.id, [producers.SupplyLine(
+        product("Pomme de terre").id, 50_000, 240)])
+    browser.login("coordination@paniers.demo")
+    show = f"/coordination/cycles/{draft.id}"
+    asked = browser.post(show + "/ouvrir", form_page=show).text
+    assert "1 ferme sur" in asked and "a déclaré son offre" in asked
+    assert "50 kg en tout, quand les quotas de paniers en demandent 180 kg." in asked
+
+
+def test_the_new_cycle_form_is_filled_with_the_next_friday_and_its_cutoff(browser):
+    browser.login("coordination@paniers.demo")
+    page = browser.get("/coordination/cycles").html
+    delivery = date.fromisoformat(re.search(
+        r'name="delivery_date"[^>]*value="([\d-]+)"', page).group(1))
+    assert delivery.weekday() == 4 and delivery > date.today()
+    cutoff = re.search(r'name="cutoff"[^>]*value="([\dT:-]+)"', page).group(1)
+    assert cutoff == (delivery - timedelta(days=2)).isoformat() + "T06:00"
+
+    # Left empty, the cutoff is that default; a cutoff after the vans leave is refused
+    # next to the cutoff, not the date.
+    refused = browser.post("/coordination/cycles", {
+        "delivery_date": delivery.isoformat(), "cutoff": delivery.isoformat() + "T09:00",
+        "quota_small": "1", "quota_medium": "1", "quota_large": "1"}).html
+    assert re.search(r'name="cutoff".*?field-error[^>]*>La date limite doit précéder', refused,
+                     re.S)
+    browser.post("/coordination/cycles", {
+        "delivery_date": delivery.isoformat(), "cutoff": "",
+        "quota_small": "1", "quota_medium": "1", "quota_large": "1"})
+    created = db.session.scalar(select(OrderCycle).where(OrderCycle.delivery_date == delivery))
+    assert created.cutoff_dt == default_cutoff(delivery)
 
 
 def test_a_cycle_with_a_cutoff_in_the_past_is_refused(browser):

@@ -49,7 +49,8 @@ def test_closing_a_cycle_allocates_it_in_the_background_then_rounds_are_planned(
     browser = Browser(worker_app)
     browser.login("coordination@paniers.demo")
     show = f"/coordination/cycles/{cycle.id}"
-    assert "Le cycle est clos" in browser.post(show + "/clore", form_page=show).text
+    closed = browser.post(show + "/clore", {"confirmed": "1"}, form_page=show)
+    assert "Le cycle est clos" in closed.text
 
     job = wait_until(lambda: job_done(cycle.id, "allocation"), 60, "the allocation job")
     assert job.status == JobStatus.DONE and job.progress_pct == 100

@@ -126,8 +126,13 @@ def test_every_role_sees_its_part_of_the_plan(app, browser):
     assert "Dans le panier :" not in browser.get("/mes-commandes").text  # not yet published
     browser.login("coordination@paniers.demo")
     show = f"/coordination/cycles/{cycle.id}/repartition"
-    assert "Répartition publiée" in browser.post(
-        f"/coordination/cycles/{cycle.id}/publier", form_page=show).text
+    publish = f"/coordination/cycles/{cycle.id}/publier"
+    asked = browser.post(publish, form_page=show).text
+    assert "Publier la répartition ?" in asked
+    assert "Aucun foyer n'a de manquant : personne n'est remboursé." in asked
+    assert cycles.get_cycle(cycle.id).published_dt is None
+    assert "Répartition publiée" in browser.post(publish, {"confirmed": "1"},
+                                                 form_page=show).text
     browser.login("foyer@paniers.demo")
     page = browser.get("/mes-commandes").text
     assert "Dans le panier :" in page
@@ -286,3 +291,36 @@ def test_a_hand_set_basket_is_released_only_in_its_own_cycle_and_before_publicat
     assert "La répartition est publiée : elle ne peut plus être relancée." in page.text
     assert "La composition sera recalculée" not in page.text
     assert basket_items(medium.id) == fixed
+
+
+def test_publishing_says_who_will_be_refunded_and_how_much_before_it_acts(app, browser):
+    cycle = open_week(supply={"Carotte": 12_000, **{k: v for k, v in SUPPLY.items()
+                                                     if k != "Carotte"}})
+    orders.place_order(user("foyer@paniers.demo"), cycle.id, point_id("relay-loos"),
+                       orders.Cart({}, {product("Carotte").id: 5_000}))
+    offer = db.session.scalar(select(SupplyOffer).where(
+        SupplyOffer.product_id == product("Carotte").id))
+    offer.quantity = 3_000  # 3 kg left of the 5 ordered: 2 kg refunded
+    db.session.commit()
+    cycles.close_cycle(cycle.id)
+    allocating.allocate_cycle(cycle.id)
+    refund = 2 * product("Carotte").reference_price_cents
+
+    browser.login("coordination@paniers.demo")
+    show = f"/coordination/cycles/{cycle.id}/repartition"
+    asked = browser.post(f"/coordination/cycles/{cycle.id}/publier", form_page=show).text
+    euros = f"{refund // 100},{refund % 100:02d}\xa0€"
+    assert f"1 foyer sera prévenu d'un manquant et remboursé de {euros} en tout." in asked
+    assert "Une répartition publiée ne se retire pas." in asked
+    db.session.expire_all()
+    assert cycles.get_cycle(cycle.id).published_dt is None
+
+
+def test_the_allocation_page_says_it_starts_as_soon_as_the_cycle_closes(app, browser):
+    cycle = open_week(supply=SUPPLY)
+    cycles.close_cycle(cycle.id)  # closed, its job not recorded yet by a worker
+    browser.login("coordination@paniers.demo")
+    page = browser.get(f"/coordination/cycles/{cycle.id}/repartition").text
+    assert "La répartition démarre…" in page
+    assert re.search(r"<button disabled>\s*Lancer la répartition", page)
+    assert '<meta http-equiv="refresh"' in page
