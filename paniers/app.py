@@ -29,6 +29,7 @@ from paniers.allocation.views import blueprint as allocation
 from paniers.celery_app import celery_init_app
 from paniers.cleantext import refuse_nul_bytes
 from paniers.cli import register as register_cli
+from paniers.cycles.services import status_label
 from paniers.cycles.views import blueprint as cycles
 from paniers.delivery.views import blueprint as delivery
 from paniers.errors import ServiceError
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (main, accounts, cycles, allocation, delivery, orders, points, producers,
                       canteens, health, payments, profile, subscriptions, notifications, journal):
         app.register_blueprint(blueprint)
+    app.jinja_env.globals["status_label"] = status_label  # the delivery selector's states
 
 
 def register_errorhandlers(app: Flask) -> None:

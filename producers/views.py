@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,7 +12,8 @@ from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
 from paniers.allocation.outcome import what_to_bring
 from paniers.collation import sort_key
-from paniers.cycles.services import current_cycle, cycle_for_supply
+from paniers.cycles import week as deliveries
+from paniers.cycles.services import cycle_for_supply
 from paniers.cycles.states import CycleStatus
 from paniers.errors import ServiceError
 from paniers.extensions import db
@@ -69,9 +70,10 @@ def supply() -> str | Response:
 def week() -> str:
     """What the farm brings to the hub for the allocated week, and its revenue."""
     farm = services.farm_of(current_user)
-    cycle = current_cycle()
+    cycle = deliveries.chosen(request.args.get("cycle", type=as_id))
     allocated = cycle is not None and cycle.status not in (
         CycleStatus.DRAFT, CycleStatus.OPEN, CycleStatus.CLOSED)
     lines = what_to_bring(cycle.id, farm.id) if allocated and cycle else []
     return render_template("producers/week.html", farm=farm, cycle=cycle, allocated=allocated,
-                           lines=lines, revenue=sum(line.value_cents for line in lines))
+                           lines=lines, revenue=sum(line.value_cents for line in lines),
+                           deliveries=deliveries.nearby(cycle))

@@ -233,16 +233,3 @@ def cycle_for_supply(now: datetime | None = None) -> OrderCycle | None:
                OrderCycle.cutoff_dt > now)
         .order_by(OrderCycle.status.desc(), OrderCycle.delivery_date)
     )
-
-
-def cycle_for_pickup(today: date | None = None) -> OrderCycle | None:
-    """The week hosts hand out: the latest closed cycle delivered within the last days,
-    even when next week's cycle is already open; else the open cycle (orders coming in)."""
-    today = today or utcnow().astimezone(PARIS).date()
-    handed_out = db.session.scalar(
-        select(OrderCycle)
-        .where(OrderCycle.status.not_in((CycleStatus.DRAFT, CycleStatus.OPEN)),
-               OrderCycle.delivery_date >= today - timedelta(days=6))
-        .order_by(OrderCycle.delivery_date)
-    )
-    return handed_out or current_cycle()

@@ -101,6 +101,10 @@ ACTIONS: dict[str, tuple[Kind, Callable[[dict[str, Any]], str]]] = {
         order=p["order"], amount=money(p["amount_cents"]),
         means=MEANS_LABELS.get(p["means"], p["means"]))),
     "evening.closed": (Kind.EVENING, _evening),
+    "evening.reopened": (Kind.EVENING, lambda p: _(
+        "Soirée rouverte (livraison du %(date)s)", date=_date(p))),
+    "pickup.undone": (Kind.EVENING, lambda p: _(
+        "Remise de la commande n° %(order)s annulée", order=p["order"])),
     "network.created": (Kind.NETWORK, lambda p: _("Ajouté au réseau")),
     "network.updated": (Kind.NETWORK, lambda p: _("Fiche modifiée")),
     "network.deactivated": (Kind.NETWORK, lambda p: _("Désactivé")),

@@ -61,6 +61,17 @@ def collect(order_id: int, by_user_id: int, now: datetime) -> bool:
                  collected_by_id=by_user_id) == 1
 
 
+def uncollect(order_id: int) -> bool:
+    """Collected → placed: the host checked the wrong name off, during the evening."""
+    return _move([order_id], (OrderStatus.COLLECTED,), OrderStatus.PLACED, collected_dt=None,
+                 collected_by_id=None) == 1
+
+
+def reopen_unclaimed(order_ids: Iterable[int]) -> int:
+    """Unclaimed → placed: a coordinator reopened the evening."""
+    return _move(order_ids, (OrderStatus.UNCLAIMED,), OrderStatus.PLACED)
+
+
 def mark_unclaimed(order_ids: Iterable[int]) -> int:
     """Placed → unclaimed (the evening closed without them); how many moved."""
     return _move(order_ids, (OrderStatus.PLACED,), OrderStatus.UNCLAIMED)

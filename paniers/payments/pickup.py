@@ -35,7 +35,7 @@ def record_pickup_payment(host: User, order_id: int, means: str,
         if order is None or order.payment is None:
             raise NotFound(_("Cette commande n'existe pas."))
         hosted_point(host, order.point_id)
-        check_handing_out(order)
+        check_handing_out(order, host, now)
         if means not in set(PickupMeans):
             raise ServiceError(_("Choisissez espèces, chèque ou Ménadel."))
         payment: Payment = order.payment

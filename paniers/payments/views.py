@@ -16,7 +16,8 @@ from werkzeug.wrappers import Response
 from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
 from paniers.background import BrokerUnavailable, enqueue
-from paniers.cycles.services import current_cycle, cycles, get_cycle
+from paniers.cycles import week
+from paniers.cycles.services import get_cycle
 from paniers.extensions import csrf
 from paniers.formatting import money
 from paniers.formids import as_id
@@ -127,8 +128,7 @@ def record_at_pickup(order_id: int) -> Response:
 
 
 def _chosen_cycle() -> object:
-    cycle_id = request.args.get("cycle", type=as_id)
-    return get_cycle(cycle_id) if cycle_id else current_cycle()
+    return week.chosen(request.args.get("cycle", type=as_id))
 
 
 @blueprint.route("/coordination/paiements", methods=["GET", "POST"])
@@ -136,7 +136,7 @@ def _chosen_cycle() -> object:
 def overview() -> str | Response:
     cycle = _chosen_cycle()
     if cycle is None:
-        return render_template("payments/overview.html", cycle=None, cycles=[])
+        return render_template("payments/overview.html", cycle=None, deliveries=[])
     fund = solidarity.fund_of(cycle.id)  # type: ignore[attr-defined]
     form = FundForm(data={"budget": fund.budget_cents if fund else 0,
                           "household_pct": fund.household_pct if fund else
@@ -146,7 +146,8 @@ def overview() -> str | Response:
         flash(_("Budget solidaire enregistré."), "success")
         return redirect(url_for("payments.overview", cycle=cycle.id))  # type: ignore[attr-defined]
     report = reports.reconcile(cycle.id)  # type: ignore[attr-defined]
-    return render_template("payments/overview.html", cycle=cycle, cycles=cycles(), form=form,
+    return render_template("payments/overview.html", cycle=cycle,
+                           deliveries=week.nearby(cycle), form=form,  # type: ignore[arg-type]
                            report=report, unpaid=pickup.unpaid_by_point(cycle.id),  # type: ignore[attr-defined]
                            fund=solidarity.fund_of(cycle.id), methods=PaymentMethod)  # type: ignore[attr-defined]
 

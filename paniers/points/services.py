@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -13,8 +13,10 @@ from sqlalchemy.orm import selectinload
 from paniers.accounts.models import Role, User
 from paniers.cycles.models import OrderCycle
 from paniers.cycles.states import PARIS, CycleStatus
+from paniers.delivery.models import Route, RouteStop
 from paniers.errors import Forbidden, NotFound, ServiceError
 from paniers.extensions import db
+from paniers.formatting import long_date, short_time
 from paniers.journal import services as journal
 from paniers.notifications import services as notifications
 from paniers.orders import lifecycle
@@ -73,11 +75,35 @@ def pickup_sheet(user: User, cycle_id: int, point_id: int | None = None) -> Pick
     return PickupSheet(point=point, orders=ordered)
 
 
-def check_handing_out(order: Order) -> None:
-    """Baskets are handed out, and paid at pickup, only once the week's orders are closed."""
-    if order.cycle.status in (CycleStatus.DRAFT, CycleStatus.OPEN):
+def handing_out_from(cycle: OrderCycle, point_id: int) -> datetime:
+    """When baskets can be handed out at a point: the van's planned arrival there, else
+    the start of the delivery day (Paris time)."""
+    stop = db.session.scalar(select(RouteStop).join(Route).where(
+        Route.cycle_id == cycle.id, RouteStop.point_id == point_id))
+    if stop is not None:
+        return stop.arrives_dt.astimezone(PARIS)
+    return datetime.combine(cycle.delivery_date, time(0, 0), PARIS)
+
+
+def check_handing_out(order: Order, user: User, now: datetime | None = None) -> None:
+    """Baskets are handed out, and paid at pickup, on the delivery day from the van's
+    arrival; afterwards only a coordinator corrects."""
+    cycle = order.cycle
+    if cycle.status in (CycleStatus.DRAFT, CycleStatus.OPEN):
         raise ServiceError(_("Les commandes de la semaine sont encore ouvertes : "
                              "les paniers se remettent après la livraison."))
+    now = (now or utcnow()).astimezone(PARIS)
+    start = handing_out_from(cycle, order.point_id)
+    if now < start:
+        if start.time() == time(0, 0):
+            raise ServiceError(_("Les paniers de la livraison du %(date)s se remettent ce "
+                                 "jour-là, pas avant.", date=long_date(cycle.delivery_date)))
+        raise ServiceError(_("Les paniers de la livraison du %(date)s se remettent ce jour-là, "
+                             "à partir de l'arrivée de la camionnette (%(time)s).",
+                             date=long_date(cycle.delivery_date), time=short_time(start)))
+    if now.date() > cycle.delivery_date and user.role != Role.COORDINATOR:
+        raise ServiceError(_("La livraison du %(date)s est passée : seule la coordination "
+                             "peut encore corriger.", date=long_date(cycle.delivery_date)))
 
 
 def check_off(user: User, order_id: int, now: datetime | None = None) -> Order:
@@ -87,11 +113,36 @@ def check_off(user: User, order_id: int, now: datetime | None = None) -> Order:
         if order is None:
             raise NotFound(_("Cette commande n'existe pas."))
         hosted_point(user, order.point_id)
-        check_handing_out(order)
+        check_handing_out(order, user, now)
         if not lifecycle.collect(order_id, user.id, now or utcnow()):
             raise ServiceError(_("Cette commande a déjà été remise."))
     db.session.refresh(order)
     return order
+
+
+def undo_check_off(user: User, order_id: int, now: datetime | None = None) -> Order:
+    """Give back a check-off made by mistake, while the evening is still open."""
+    with transaction():
+        order = db.session.get(Order, order_id)
+        if order is None:
+            raise NotFound(_("Cette commande n'existe pas."))
+        point = hosted_point(user, order.point_id)
+        check_handing_out(order, user, now)
+        if evening_of(order.point_id, order.cycle_id) is not None:
+            raise ServiceError(_("La soirée est close : demandez à la coordination de la "
+                                 "rouvrir."))
+        if not lifecycle.uncollect(order_id):
+            raise ServiceError(_("Cette commande n'est pas marquée remise."))
+        journal.record("pickup.undone", subject=point.name, cycle_id=order.cycle_id,
+                       actor_id=user.id, order=order.id)
+    db.session.refresh(order)
+    return order
+
+
+def pickup_opens(cycle: OrderCycle, point: PickupPoint) -> datetime:
+    """The start of the point's pickup window on the delivery day (Paris time)."""
+    minutes = point.pickup_start_min if point.pickup_start_min is not None else 0
+    return datetime.combine(cycle.delivery_date, time(minutes // 60, minutes % 60), PARIS)
 
 
 def evening_of(point_id: int, cycle_id: int) -> PickupEvening | None:
@@ -119,9 +170,11 @@ def _close(user: User, cycle_id: int, outcome: str, note: str, point_id: int | N
     if cycle.status in (CycleStatus.DRAFT, CycleStatus.OPEN):
         raise ServiceError(_("Les commandes de la semaine sont encore ouvertes : "
                              "la soirée se clôt après la livraison."))
-    if (now or utcnow()).astimezone(PARIS).date() < cycle.delivery_date:
-        raise ServiceError(_("La livraison n'a pas encore eu lieu : "
-                             "la soirée se clôt le jour de la livraison, pas avant."))
+    opens = pickup_opens(cycle, point)
+    if (now or utcnow()).astimezone(PARIS) < opens:
+        raise ServiceError(_("La soirée se clôt une fois la fenêtre de retrait commencée : "
+                             "le %(date)s à partir de %(time)s.",
+                             date=long_date(cycle.delivery_date), time=short_time(opens)))
     if outcome not in tuple(EveningOutcome):
         raise ServiceError(_("Dites ce que deviennent les paniers non retirés."))
     if evening_of(point.id, cycle_id) is not None:
@@ -146,3 +199,24 @@ def _close(user: User, cycle_id: int, outcome: str, note: str, point_id: int | N
                    date=cycle.delivery_date.isoformat(), collected=evening.collected,
                    unclaimed=evening.unclaimed)
     return evening, missed
+
+
+def reopen_evening(user: User, cycle_id: int, point_id: int) -> int:
+    """A coordinator reopens a closed evening: its baskets not collected are to hand out
+    again. How many orders went back to the list."""
+    if user.role != Role.COORDINATOR:
+        raise Forbidden(_("Seule la coordination rouvre une soirée close."))
+    with transaction():
+        point = hosted_point(user, point_id)
+        cycle = db.session.get(OrderCycle, cycle_id)
+        evening = evening_of(point.id, cycle_id)
+        if cycle is None or evening is None:
+            raise ServiceError(_("Cette soirée n'est pas close."))
+        unclaimed = list(db.session.scalars(select(Order.id).where(
+            Order.cycle_id == cycle_id, Order.point_id == point.id,
+            Order.status == OrderStatus.UNCLAIMED).with_for_update()))
+        back = lifecycle.reopen_unclaimed(unclaimed)
+        db.session.delete(evening)
+        journal.record("evening.reopened", subject=point.name, cycle_id=cycle_id,
+                       actor_id=user.id, date=cycle.delivery_date.isoformat())
+    return back

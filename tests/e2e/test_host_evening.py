@@ -22,7 +22,7 @@ def evening(e2e_app: Any, live_server: Callable[[Any], str]) -> str:
     from paniers.cycles import services as cycles
     from paniers.extensions import db
     from paniers.orders import services as orders
-    from tests.integration.week import open_week, product, user
+    from tests.integration.week import delivered_today, open_week, pickup_window_open, product, user
     from tests.support.accounts import register_confirmed
 
     with e2e_app.app_context():
@@ -34,6 +34,8 @@ def evening(e2e_app: Any, live_server: Callable[[Any], str]) -> str:
                                orders.Cart({cycle.formats[0].id: 1},
                                            {product("Oeufs").id: 1}))
         cycles.close_cycle(cycle.id)
+        delivered_today(cycle)  # the delivery day, pickup window begun
+        pickup_window_open()
         db.session.remove()
     return live_server(e2e_app)
 
@@ -68,6 +70,19 @@ def test_the_host_checks_pickups_off_from_a_phone(evening: str, phone: Any,
     expect(page.locator(".counts")).to_contain_text("1 restante")
     assert_fits_the_phone(page)
     page.screenshot(path=str(artifacts / "host-evening.png"), full_page=True)
+
+    # The wrong name was tapped: undo, then close the evening through its confirmation.
+    page.get_by_role("button", name="Annuler la remise").click()
+    expect(page.get_by_role("status").first).to_contain_text("Remise annulée")
+    expect(page.locator(".counts")).to_contain_text("2 restantes")
+    page.get_by_label("Les paniers non retirés").select_option("kept")
+    page.get_by_role("button", name="Clore la soirée (2 restantes)").click()
+    expect(page.locator(".evening-close")).to_contain_text(
+        "2 commandes seront notées non retirées et leurs foyers prévenus par e-mail.")
+    assert_fits_the_phone(page)
+    page.get_by_role("button", name="Oui, clore la soirée").click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Soirée close : 2 paniers non retirés")
     assert refused == []
 
 

@@ -78,6 +78,8 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "points.check_off": AT_THE_POINT,
     "points.printable": AT_THE_POINT,
     "points.close_evening": AT_THE_POINT,
+    "points.undo_check_off": AT_THE_POINT,
+    "points.reopen_evening": COORDINATOR,
     "payments.record_at_pickup": AT_THE_POINT,
     "allocation.packing_list": AT_THE_POINT,
     # coordination
@@ -136,7 +138,8 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
                                            "eligible": "1"},
 }
 # Pages that say which point through the query string: the host's own point.
-POINT_IN_QUERY = {"points.evening", "points.printable", "points.close_evening"}
+POINT_IN_QUERY = {"points.evening", "points.printable", "points.close_evening",
+                  "points.reopen_evening"}
 # These end the session: they come last, and the role signs in again after them.
 SIGNS_OUT = ("accounts.logout", "profile.delete")
 FORM_EXPIRED = "formulaire expiré"

@@ -17,7 +17,7 @@ from paniers.orders.models import Order, OrderStatus
 from paniers.points import services as evenings
 from paniers.points.models import EveningOutcome, PickupEvening
 from tests.integration.test_roles import place
-from tests.integration.week import delivered_today, open_week, user
+from tests.integration.week import delivered_today, open_week, pickup_window_open, user
 from tests.support.accounts import register_confirmed
 from tests.support.smtp import mailing_app
 
@@ -45,6 +45,7 @@ def status(order_id):
 def test_two_hosts_checking_off_the_same_order_at_once_one_is_told(app, browser, other_browser):
     cycle, order, _ = two_orders_at_loos()
     cycles.close_cycle(cycle.id)
+    delivered_today(cycle)
     browser.login(HOST)
     other_browser.login("coordination@paniers.demo")
     path = f"/relais/commandes/{order.id}/remise"
@@ -79,10 +80,17 @@ def test_the_host_closes_the_evening_and_the_baskets_left_are_recorded(browser):
 
     cycles.close_cycle(cycle.id)
     delivered_today(cycle)
+    pickup_window_open()
     browser.post(f"/relais/commandes/{collected.id}/remise", form_page="/relais/")
+    asked = browser.post("/relais/soiree/cloture",
+                         {"outcome": "charity", "note": "Restos du cœur, rue Jean-Jaurès"},
+                         form_page="/relais/").text
+    assert "Clore la soirée ?" in asked
+    assert "1 commande sera notée non retirée et son foyer prévenu par e-mail." in asked
+    assert status(missed.id) == OrderStatus.PLACED  # nothing done before the confirmation
     page = browser.post("/relais/soiree/cloture",
-                        {"outcome": "charity", "note": "Restos du cœur, rue Jean-Jaurès"},
-                        form_page="/relais/").text
+                        {"outcome": "charity", "note": "Restos du cœur, rue Jean-Jaurès",
+                         "confirmed": "1"}, form_page="/relais/").text
     assert "Soirée close : 1 panier non retiré, les foyers sont prévenus." in page
     assert "1 remise" in page and "0 restante" in page and "1 non retirée" in page
     assert "Paniers donnés à une association partenaire — Restos du cœur" in page
@@ -95,7 +103,8 @@ def test_the_host_closes_the_evening_and_the_baskets_left_are_recorded(browser):
         OutboundMessage.kind == Kind.MISSED_PICKUP)).all()
     assert [n.order_id for n in notices] == [missed.id]
 
-    again = browser.post("/relais/soiree/cloture", {"outcome": "kept"}, form_page="/relais/")
+    again = browser.post("/relais/soiree/cloture", {"outcome": "kept", "confirmed": "1"},
+                         form_page="/relais/")
     assert "déjà close" in again.text
     assert db.session.scalar(select(PickupEvening.outcome)) == EveningOutcome.CHARITY
 
@@ -107,7 +116,7 @@ def test_a_host_closes_only_the_evening_of_their_own_point(browser):
     cycles.close_cycle(cycle.id)
     browser.login(HOST)
     refused = browser.post(f"/relais/soiree/cloture?point={elsewhere.point_id}",
-                           {"outcome": "kept"}, form_page="/relais/")
+                           {"outcome": "kept", "confirmed": "1"}, form_page="/relais/")
     assert "Vous ne voyez que les commandes de votre point relais" in refused.text
     assert status(elsewhere.id) == OrderStatus.PLACED
 
@@ -127,7 +136,7 @@ def test_the_household_that_missed_its_pickup_gets_a_mail(database_url, tmp_path
     with mailing_app(database_url, tmp_path) as (app, inbox):
         cycle, collected, missed = two_orders_at_loos()
         cycles.close_cycle(cycle.id)
-        evenings.check_off(user(HOST), collected.id)
+        evenings.check_off(user(HOST), collected.id, now=evening_of_delivery(cycle))
         evenings.close_evening(user(HOST), cycle.id, EveningOutcome.KEPT, "Au frigo du hall",
                                now=evening_of_delivery(cycle))
         mail = inbox.wait_for("martin@example.org", "Commande non retirée")[-1]
@@ -143,7 +152,9 @@ def test_an_evening_needs_an_outcome(browser, outcome):
     cycles.close_cycle(cycle.id)
     delivered_today(cycle)
     browser.login(HOST)
-    browser.post("/relais/soiree/cloture", {"outcome": outcome}, form_page="/relais/")
+    pickup_window_open()
+    browser.post("/relais/soiree/cloture", {"outcome": outcome, "confirmed": "1"},
+                 form_page="/relais/")
     assert status(missed.id) == OrderStatus.PLACED
     assert db.session.scalar(select(PickupEvening.id)) is None
 
@@ -186,24 +197,25 @@ def test_a_host_cannot_close_the_evening_before_the_delivery_day(browser):
     cycle, collected, missed = two_orders_at_loos()
     cycles.close_cycle(cycle.id)  # delivery in nine days
     browser.login(HOST)
-    refused = browser.post("/relais/soiree/cloture", {"outcome": "kept"}, form_page="/relais/")
-    assert ("La livraison n'a pas encore eu lieu : "
-            "la soirée se clôt le jour de la livraison, pas avant.") in refused.text
+    refused = browser.post("/relais/soiree/cloture", {"outcome": "kept", "confirmed": "1"},
+                           form_page="/relais/")
+    assert "La soirée se clôt une fois la fenêtre de retrait commencée" in refused.text
     assert status(missed.id) == OrderStatus.PLACED
     assert db.session.scalar(select(PickupEvening.id)) is None
     assert db.session.scalars(select(OutboundMessage).where(
         OutboundMessage.kind == Kind.MISSED_PICKUP)).all() == []
 
 
-def test_the_evening_closes_from_midnight_of_the_delivery_day_in_paris(app):
+def test_the_evening_closes_once_the_pickup_window_has_begun_in_paris(app):
     cycle, _, missed = two_orders_at_loos()
     cycles.close_cycle(cycle.id)
-    eve = datetime.combine(cycle.delivery_date, time(23, 30), PARIS) - timedelta(days=1)
-    with pytest.raises(ServiceError, match="pas encore eu lieu"):
-        evenings.close_evening(user(HOST), cycle.id, EveningOutcome.KEPT, now=eve)
+    point = db.session.get(Order, missed.id).point
+    opens = datetime.combine(cycle.delivery_date, time(point.pickup_start_min // 60,
+                                                       point.pickup_start_min % 60), PARIS)
+    with pytest.raises(ServiceError, match="fenêtre de retrait commencée"):
+        evenings.close_evening(user(HOST), cycle.id, EveningOutcome.KEPT,
+                               now=opens - timedelta(minutes=1))
     assert status(missed.id) == OrderStatus.PLACED
 
-    midnight_in_paris = eve + timedelta(minutes=30)  # still the day before in UTC
-    evening = evenings.close_evening(user(HOST), cycle.id, EveningOutcome.KEPT,
-                                     now=midnight_in_paris)
+    evening = evenings.close_evening(user(HOST), cycle.id, EveningOutcome.KEPT, now=opens)
     assert evening.unclaimed == 2 and status(missed.id) == OrderStatus.UNCLAIMED

@@ -92,7 +92,7 @@ def test_the_hosts_evening_and_the_publication_are_journalled(browser):
     assert len(lines("allocation.published")) == 1
 
     host = user("hote@paniers.demo")
-    evenings.check_off(host, collected.id)
+    evenings.check_off(host, collected.id, now=evening_of_delivery(cycle))
     evenings.close_evening(host, cycle.id, EveningOutcome.KEPT, "",
                            now=evening_of_delivery(cycle))
     (closed,) = lines("evening.closed")

@@ -16,7 +16,7 @@ from paniers.orders.models import OrderStatus
 from paniers.payments import refunds, reports, solidarity
 from paniers.payments.models import Payment, PaymentStatus
 from tests.conftest import Browser
-from tests.integration.week import open_week, user
+from tests.integration.week import delivered_today, open_week, user
 from tests.support.accounts import register_confirmed
 from tests.support.payments import (
     SECRET_KEY,
@@ -115,6 +115,7 @@ def test_the_host_records_payment_at_pickup_and_the_coordinator_sees_what_is_unp
     assert "2 commandes, 30,00\xa0€" in page
 
     cycles.close_cycle(cycle.id)
+    delivered_today(cycle)  # payments at pickup are taken on the delivery day
     host = Browser(shop)
     host.login("hote@paniers.demo")
     evening = host.get("/relais/").text
@@ -160,6 +161,7 @@ def test_a_demo_week_reconciles_to_the_cent(shop, stripe_emulator):  # noqa: F81
     settle()
     wait_for(lambda: received("charge.refunded", count=3), "three refund events")
     settle()
+    delivered_today(cycle)  # payments at pickup are taken on the delivery day
     host = Browser(shop)
     host.login("hote@paniers.demo")
     took = host.post(f"/paiement/retrait/{at_pickup.order_id}", {"means": "cash"},

@@ -18,7 +18,7 @@ from paniers.orders.models import Order, OrderSource, OrderStatus
 from paniers.points.models import PickupPoint
 from producers import services as producers
 from producers.models import Farm, Product, SupplyOffer
-from tests.integration.week import open_week, product, stock, user
+from tests.integration.week import delivered_today, open_week, product, stock, user
 from tests.support.accounts import register_confirmed
 
 
@@ -282,6 +282,7 @@ def test_host_checks_pickups_off_at_their_point_only(browser, other_browser):
     here = place("foyer@paniers.demo", cycle.id, "relay-loos")
     elsewhere = place("lens@example.org", cycle.id, "relay-lens")
     cycles.close_cycle(cycle.id)
+    delivered_today(cycle)
     browser.login("hote@paniers.demo")
 
     page = browser.get("/relais/").text

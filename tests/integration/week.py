@@ -11,6 +11,7 @@ from paniers.cycles import services as cycles
 from paniers.cycles.models import BasketFormat, OrderCycle, ProductStock
 from paniers.cycles.states import PARIS
 from paniers.extensions import db
+from paniers.points.models import PickupPoint
 from producers import services as producers
 from producers.models import Product
 
@@ -51,6 +52,15 @@ def delivered_today(cycle: OrderCycle) -> None:
     stored = db.session.get(OrderCycle, cycle.id)
     assert stored is not None
     stored.delivery_date = datetime.now(PARIS).date()
+    db.session.commit()
+
+
+def pickup_window_open(code: str = "relay-loos") -> None:
+    """Let a point's pickup window start at midnight: the host may close the evening at
+    any hour the test runs."""
+    point = db.session.scalar(select(PickupPoint).where(PickupPoint.code == code))
+    assert point is not None
+    point.pickup_start_min = 0
     db.session.commit()
 
 
