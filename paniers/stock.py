@@ -23,12 +23,14 @@ from datetime import datetime
 from typing import Protocol
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import bindparam, literal, select, true, union_all, update
 
 from paniers.cycles.models import BasketFormat, OrderCycle, ProductStock
 from paniers.cycles.states import accepts_orders
 from paniers.errors import NotFound, OutOfStock, ServiceError
 from paniers.extensions import db
+from paniers.formatting import amount as format_amount
 from producers.models import Product, SupplyOffer
 
 
@@ -147,23 +149,34 @@ def take(cycle_id: int, lines: Sequence[StockLine]) -> None:
 
 
 def _refuse_baskets(line: StockLine) -> None:
-    price = db.session.scalar(select(BasketFormat.price_cents).where(
-        BasketFormat.id == line.basket_format_id))
-    if price != line.unit_price_cents:
+    row = db.session.execute(select(BasketFormat.price_cents, BasketFormat.quota,
+                                    BasketFormat.sold).where(
+        BasketFormat.id == line.basket_format_id)).first()
+    if row is None or row.price_cents != line.unit_price_cents:
         raise ServiceError(_("Le prix d'un panier vient de changer : vérifiez votre commande."))
-    raise OutOfStock(_("Plus assez de paniers disponibles pour ce format."))
+    left = max(0, row.quota - row.sold)
+    if left == 0:
+        raise OutOfStock(_("Plus aucun panier de ce format n'est disponible."))
+    raise OutOfStock(ngettext("Plus assez de paniers de ce format : il en reste %(num)d.",
+                              "Plus assez de paniers de ce format : il en reste %(num)d.",
+                              left))
 
 
 def _refuse_product(cycle_id: int, line: StockLine) -> None:
     row = db.session.execute(
-        select(Product.name, ProductStock.price_cents)
+        select(Product.name, Product.unit, ProductStock.price_cents, ProductStock.declared,
+               ProductStock.sold)
         .join(ProductStock, ProductStock.product_id == Product.id)
         .where(ProductStock.cycle_id == cycle_id, Product.id == line.product_id)).first()
     name = row.name if row is not None else ""
     if row is None or row.price_cents != line.unit_price_cents:
         raise ServiceError(_("%(product)s : le prix vient de changer, vérifiez votre commande.",
                              product=name))
-    raise OutOfStock(_("%(product)s : plus assez de stock disponible.", product=name))
+    left = max(0, row.declared - row.sold)
+    if left == 0:
+        raise OutOfStock(_("%(product)s : plus rien de disponible.", product=name))
+    raise OutOfStock(_("%(product)s : plus assez de stock, il reste %(left)s.", product=name,
+                       left=format_amount(left, row.unit)))
 
 
 def give_back(cycle_id: int, lines: Iterable[StockLine]) -> None:

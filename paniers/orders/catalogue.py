@@ -10,8 +10,10 @@ from sqlalchemy.orm import contains_eager
 from paniers.cycles.models import BasketFormat, OrderCycle, ProductStock
 from paniers.extensions import db
 from paniers.formids import as_id
+from paniers.orders.services import Cart
 from paniers.points.models import PickupPoint, PointKind
 from producers.models import Product
+from producers.units import value_cents
 
 
 @dataclass(frozen=True)
@@ -73,3 +75,41 @@ def orderable_point(point_id: int | None) -> PickupPoint | None:
     if point is None or not point.active or point.kind not in ORDERABLE_KINDS:
         return None
     return point
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    label: str
+    quantity: int  # baskets, or the base amount of a product
+    unit: str | None  # the product's sale unit; None for baskets
+    unit_price_cents: int
+    total_cents: int
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    point: PickupPoint
+    lines: list[SummaryLine]
+
+    @property
+    def total_cents(self) -> int:
+        return sum(line.total_cents for line in self.lines)
+
+
+def summarise(cycle: OrderCycle, point: PickupPoint, cart: Cart,
+              stocks: list[ProductStock]) -> OrderSummary:
+    """The order as it will be placed, at this week's prices (the stock is taken only
+    when the household confirms)."""
+    formats = {f.id: f for f in cycle.formats}
+    lines = [SummaryLine(formats[format_id].label, count, None, formats[format_id].price_cents,
+                         count * formats[format_id].price_cents)
+             for format_id, count in sorted(cart.baskets.items())
+             if count and format_id in formats]
+    by_id = {s.product_id: s for s in stocks}
+    lines += [SummaryLine(by_id[product_id].product.name, quantity, by_id[product_id].product.unit,
+                          by_id[product_id].price_cents,
+                          value_cents(quantity, by_id[product_id].price_cents,
+                                      by_id[product_id].product.unit))
+              for product_id, quantity in sorted(cart.products.items())
+              if quantity and product_id in by_id]
+    return OrderSummary(point, lines)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from paniers import stock
 from paniers.accounts.models import Role, User
+from paniers.cycles.models import OrderCycle
 from paniers.errors import Forbidden, NotFound, ServiceError
 from paniers.extensions import attach_loaded, db, insert_rows
 from paniers.notifications import services as notifications
@@ -118,6 +119,8 @@ def place_order(
             message_id = notifications.add_order_confirmation(order, user)
             if message_id is not None:
                 after_commit(partial(notifications.hand_to_workers, message_id))
+        if canteen_id is None and user.point_id != point_id:
+            user.point_id = point_id  # remembered for the next order
         stock.take(cycle_id, order.lines)  # last: the hot rows stay locked until the commit
     return order
 
@@ -186,6 +189,9 @@ def cancel_order(user: User, order_id: int, now: datetime | None = None) -> Orde
 
 
 def orders_of(user: User) -> list[Order]:
+    """Latest delivery first; within a delivery, the latest order first."""
     return list(db.session.scalars(
-        select(Order).where(Order.user_id == user.id).order_by(Order.placed_dt.desc())
+        select(Order).join(OrderCycle, OrderCycle.id == Order.cycle_id)
+        .where(Order.user_id == user.id)
+        .order_by(OrderCycle.delivery_date.desc(), Order.placed_dt.desc())
     ))

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
 from paniers.allocation.outcome import what_households_see
-from paniers.cycles.models import OrderCycle
+from paniers.cycles.models import OrderCycle, ProductStock
 from paniers.cycles.services import current_cycle
 from paniers.cycles.states import CycleStatus
 from paniers.errors import ServiceError
@@ -19,7 +19,14 @@ from paniers.extensions import kept_after_commit
 from paniers.formatting import money
 from paniers.formids import as_id
 from paniers.orders import services
-from paniers.orders.catalogue import catalogue, offered_stocks, orderable_point, orderable_points
+from paniers.orders.catalogue import (
+    OrderSummary,
+    catalogue,
+    offered_stocks,
+    orderable_point,
+    orderable_points,
+    summarise,
+)
 from paniers.orders.forms import OrderForm
 from paniers.orders.models import Order
 from paniers.payments.models import PaymentStatus
@@ -40,15 +47,23 @@ def catalogue_page() -> str | Response:
     if cycle is None or cycle.status != CycleStatus.OPEN:
         return render_template("orders/closed.html", cycle=cycle)
     form = OrderForm()
-    if form.is_submitted():
+    if form.is_submitted() and request.form.get("confirmed") == "1":
         placed = place(form, cycle)
         if placed is not None:
             return placed
+    elif form.is_submitted() and request.form.get("edit") != "1":
+        summary = preview(form, cycle)
+        if summary is not None:
+            return render_template("orders/summary.html", form=form, cycle=cycle,
+                                   summary=summary)
     offer = catalogue(cycle)
     points = orderable_points()
-    form.point.choices = [point_choice(p) for p in points]
+    # The first time, the household chooses its point; then it is remembered.
+    known = current_user.point_id in {p.id for p in points}
+    form.point.choices = ([] if known else [(0, _("— Choisissez un point de retrait —"))]) + [
+        point_choice(p) for p in points]
     if not form.is_submitted():
-        form.point.data = current_user.point_id
+        form.point.data = current_user.point_id if known else 0
         for fmt in offer.formats:
             form.baskets.append_entry({"format_id": fmt.id, "count": 0})
         for stock in offer.stocks:
@@ -65,8 +80,9 @@ def catalogue_page() -> str | Response:
     )
 
 
-def place(form: OrderForm, cycle: OrderCycle) -> Response | None:
-    """A posted order: placed, the redirect; else None, the form is shown again with why.
+def _checked(form: OrderForm, cycle: OrderCycle) -> tuple[PickupPoint, list[ProductStock]] | None:
+    """The posted form checked: the point chosen and the products asked for, else None
+    with the reasons in the form.
 
     Only what the order needs is read (the point chosen, the products asked for): the
     whole catalogue and every point are read when the form is shown again."""
@@ -75,7 +91,29 @@ def place(form: OrderForm, cycle: OrderCycle) -> Response | None:
     # Held until the order is placed: the products stay in the session, not read again.
     stocks = offered_stocks(cycle.id, form.typed_ids())
     form.bind_units({s.product_id: s.product.unit for s in stocks})
-    if not form.validate():
+    valid = form.validate()
+    if point is None:
+        form.point.errors = [_("Choisissez un point de retrait dans la liste.")]
+        return None
+    return (point, stocks) if valid else None
+
+
+def preview(form: OrderForm, cycle: OrderCycle) -> OrderSummary | None:
+    """What the order will be, with its total, before the household confirms it."""
+    checked = _checked(form, cycle)
+    if checked is None:
+        return None
+    point, stocks = checked
+    summary = summarise(cycle, point, form.cart(), stocks)
+    if not summary.lines:
+        flash(_("Votre commande est vide."), "error")
+        return None
+    return summary
+
+
+def place(form: OrderForm, cycle: OrderCycle) -> Response | None:
+    """A confirmed order: placed, the redirect; else None, the form is shown again with why."""
+    if _checked(form, cycle) is None:
         return None
     try:
         # The request ends with this commit: what it wrote stays loaded for the redirect.
@@ -116,8 +154,13 @@ def mine() -> str:
 
 @blueprint.route("/mes-commandes/<int:order_id>/annuler", methods=["POST"])
 @role_required(Role.HOUSEHOLD, Role.CANTEEN_MANAGER)
-def cancel(order_id: int) -> Response:
-    if FlaskForm().validate_on_submit():
+def cancel(order_id: int) -> str | Response:
+    """Two steps: what cancelling does (stock back, refund), then the confirmation."""
+    form = FlaskForm()
+    if form.validate_on_submit():
+        if request.form.get("confirmed") != "1":
+            return render_template("orders/cancel.html", order=services.own_order(
+                current_user, order_id), action=form)
         services.cancel_order(current_user, order_id)
         flash(_("Commande annulée."), "success")
     return redirect(url_for("orders.mine"))

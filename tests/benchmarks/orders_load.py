@@ -176,8 +176,8 @@ def csrf_token(page: str) -> str:
 
 def order_form(page: str) -> dict[str, str]:
     """The catalogue form filled in: one small basket and 500 g of potatoes."""
-    data = {"csrf_token": csrf_token(page)}
-    point = re.search(r'<select[^>]*name="point".*?<option[^>]*value="(\d+)"', page, re.S)
+    data = {"csrf_token": csrf_token(page), "confirmed": "1"}  # past the summary step
+    point = re.search(r'<select[^>]*name="point".*?<option[^>]*value="([1-9]\d*)"', page, re.S)
     assert point, "no pickup point in the form"
     data["point"] = point.group(1)
     for i, fid in re.findall(r'name="baskets-(\d+)-format_id" type="hidden" value="(\d+)"', page):

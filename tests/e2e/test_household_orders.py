@@ -63,6 +63,13 @@ def test_household_orders_a_medium_basket_from_a_phone(open_shop: str, phone: An
     page.screenshot(path=str(artifacts / "household-catalogue.png"), full_page=True)
     page.get_by_role("main").get_by_role("button", name="Commander", exact=True).click()
 
+    # The summary: what the order holds and its total, before confirming.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Votre commande")
+    expect(page.locator("tfoot")).to_contain_text("18,00")
+    expect(page.get_by_role("main")).to_contain_text(POINT.split(" — ")[-1])
+    assert_fits_the_phone(page)
+    page.get_by_role("button", name="Confirmer la commande").click()
+
     expect(page).to_have_url(re.compile(r"/mes-commandes$"))
     expect(page.get_by_role("status")).to_have_text(
         re.compile(r"Commande n° \d+ enregistrée"))

@@ -30,7 +30,7 @@ DISH = {"name": "Écrasé maison", "course": "side", "active": "y",
 def test_an_address_naming_an_id_beyond_any_row_is_not_found(browser, number):
     browser.login("foyer@paniers.demo")
     assert browser.get(f"/paiement/commandes/{number}").status_code == 404
-    assert browser.post(f"/mes-commandes/{number}/annuler",
+    assert browser.post(f"/mes-commandes/{number}/annuler", {"confirmed": "1"},
                         form_page="/mes-commandes").status_code == 404
 
 

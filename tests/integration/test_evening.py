@@ -188,7 +188,8 @@ def test_a_host_cannot_check_off_an_order_while_the_week_takes_orders(browser, o
     assert db.session.get(Order, order.id).collected_by_id is None
 
     other_browser.login("foyer@paniers.demo")
-    page = other_browser.post(f"/mes-commandes/{order.id}/annuler", form_page="/mes-commandes")
+    page = other_browser.post(f"/mes-commandes/{order.id}/annuler", {"confirmed": "1"},
+                              form_page="/mes-commandes")
     assert "Commande annulée" in page.text
     assert status(order.id) == OrderStatus.CANCELLED
 

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from paniers.accounts.models import User
+from paniers.cycles import services as cycles
 from paniers.extensions import db
+from paniers.formatting import long_date
+from paniers.orders import services as orders
 from paniers.orders.models import Order, OrderStatus
 from paniers.points.models import PickupPoint
 from producers.models import Product
-from tests.integration.week import basket, open_week, stock
+from tests.integration.week import DELIVERY, basket, open_week, product, stock
 from tests.support.accounts import confirmation_link, register_confirmed
 
 
@@ -28,6 +33,7 @@ def order_form(browser, cycle, *, point_code="relay-loos", baskets=None, product
         data[f"products-{i}-product_id"] = pid
         name = db.session.get(Product, int(pid)).name
         data[f"products-{i}-quantity"] = (products or {}).get(name, "")
+    data["confirmed"] = "1"  # past the summary step (test_the_household_sees_a_summary_...)
     return data
 
 
@@ -60,7 +66,7 @@ def test_ordering_more_than_available_is_refused_and_changes_nothing(browser):
     data = order_form(browser, cycle, baskets={"small": 1}, products={"Pomme de terre": "4"})
     page = browser.post("/catalogue", data).get_data(as_text=True)
 
-    assert "plus assez de stock" in page
+    assert "Pomme de terre : plus assez de stock, il reste 3 kg." in page
     assert stock(cycle.id, "Pomme de terre").sold == 0
     assert basket(cycle.id, "small").sold == 0  # the basket line was rolled back too
     assert live_orders(cycle.id) == 0
@@ -76,7 +82,7 @@ def test_two_households_want_the_last_basket_one_gets_it(browser, other_browser)
 
     assert "enregistrée" in browser.post("/catalogue", first).get_data(as_text=True)
     refused = other_browser.post("/catalogue", second).get_data(as_text=True)
-    assert "Plus assez de paniers disponibles" in refused
+    assert "Plus aucun panier de ce format" in refused
     assert basket(cycle.id, "small").sold == 1
     assert live_orders(cycle.id) == 1
 
@@ -105,11 +111,13 @@ def test_cancelling_before_the_cutoff_puts_the_stock_back(browser):
                                           products={"Oeufs": "1"}))
     order_id = db.session.scalar(select(Order.id).where(Order.cycle_id == cycle.id))
 
-    page = browser.post(f"/mes-commandes/{order_id}/annuler", form_page="/mes-commandes")
+    page = browser.post(f"/mes-commandes/{order_id}/annuler", {"confirmed": "1"},
+                        form_page="/mes-commandes")
     assert "Commande annulée" in page.get_data(as_text=True)
     assert basket(cycle.id, "large").sold == 0
     assert stock(cycle.id, "Oeufs").sold == 0
-    again = browser.post(f"/mes-commandes/{order_id}/annuler", form_page="/mes-commandes")
+    again = browser.post(f"/mes-commandes/{order_id}/annuler", {"confirmed": "1"},
+                         form_page="/mes-commandes")
     assert "déjà annulée" in again.get_data(as_text=True)
 
 
@@ -121,7 +129,8 @@ def test_a_household_cannot_cancel_someone_elses_order(browser, other_browser):
     order_id = db.session.scalar(select(Order.id).where(Order.cycle_id == cycle.id))
 
     other_browser.login("voisin@example.org", "motdepasse-long")
-    page = other_browser.post(f"/mes-commandes/{order_id}/annuler", form_page="/mes-commandes")
+    page = other_browser.post(f"/mes-commandes/{order_id}/annuler", {"confirmed": "1"},
+                              form_page="/mes-commandes")
     assert "Cette commande n'existe pas" in page.get_data(as_text=True)
     assert live_orders(cycle.id) == 1
 
@@ -188,3 +197,68 @@ def test_an_unreadable_quantity_is_explained_beside_it_and_changes_nothing(brows
     assert "enregistrée" not in page.text
     assert live_orders(cycle.id) == 0
     assert stock(cycle.id, "Pomme de terre").sold == 0 and basket(cycle.id, "small").sold == 0
+
+
+def test_the_household_sees_a_summary_with_the_total_before_confirming(browser):
+    cycle = open_week()
+    browser.login("foyer@paniers.demo")
+    data = order_form(browser, cycle, baskets={"medium": 1}, products={"Pomme de terre": "2,5"})
+    del data["confirmed"]
+    summary = browser.post("/catalogue", data).get_data(as_text=True)
+    assert "<h1>Votre commande</h1>" in summary
+    assert "Panier moyen" in summary and "Pomme de terre" in summary
+    assert "Total" in summary and "24,00\xa0€" in summary
+    assert "Confirmer la commande" in summary and "Modifier" in summary
+    assert live_orders(cycle.id) == 0 and basket(cycle.id, "medium").sold == 0
+
+    edit = browser.post("/catalogue", {**data, "edit": "1"}).get_data(as_text=True)
+    assert 'value="2,5"' in edit and "Commander" in edit  # the form again, as filled
+    assert live_orders(cycle.id) == 0
+
+    placed = browser.post("/catalogue", {**data, "confirmed": "1"}).get_data(as_text=True)
+    assert "enregistrée" in placed and live_orders(cycle.id) == 1
+
+
+def test_a_new_household_chooses_its_point_and_it_is_remembered(browser):
+    cycle = open_week()
+    register_confirmed("nouveau@example.org", "Famille Nouvelle", "motdepasse-long")
+    browser.login("nouveau@example.org", "motdepasse-long")
+    page = browser.get("/catalogue").get_data(as_text=True)
+    assert '<option selected value="0">— Choisissez un point de retrait —</option>' in page
+    data = order_form(browser, cycle, baskets={"small": 1})
+    data["point"] = "0"
+    refused = browser.post("/catalogue", data).get_data(as_text=True)
+    assert "Choisissez un point de retrait dans la liste." in refused
+    assert live_orders(cycle.id) == 0
+
+    placed = order_form(browser, cycle, point_code="relay-lens", baskets={"small": 1})
+    browser.post("/catalogue", placed)
+    lens = db.session.scalar(select(PickupPoint.id).where(PickupPoint.code == "relay-lens"))
+    again = browser.get("/catalogue").get_data(as_text=True)
+    assert "Choisissez un point de retrait —" not in again
+    assert f'<option selected value="{lens}">' in again
+
+
+def test_my_orders_are_sorted_by_delivery_date(browser):
+    later = open_week(delivery=DELIVERY + timedelta(days=7))
+    browser.login("foyer@paniers.demo")
+    browser.post("/catalogue", order_form(browser, later, baskets={"small": 1}))
+    cycles.close_cycle(later.id)
+    sooner = open_week(delivery=DELIVERY, supply={"Pomme de terre": 5000})
+    household = db.session.scalar(select(User).where(User.email == "foyer@paniers.demo"))
+    orders.place_order(household, sooner.id, household.point_id,
+                       orders.Cart({}, {product("Pomme de terre").id: 1000}))
+    page = browser.get("/mes-commandes").get_data(as_text=True)
+    assert page.index(long_date(later.delivery_date)) < page.index(long_date(sooner.delivery_date))
+
+
+def test_cancelling_asks_first_and_says_what_happens(browser):
+    cycle = open_week()
+    browser.login("foyer@paniers.demo")
+    browser.post("/catalogue", order_form(browser, cycle, baskets={"small": 1}))
+    order_id = db.session.scalar(select(Order.id))
+    asked = browser.post(f"/mes-commandes/{order_id}/annuler", form_page="/mes-commandes")
+    text = asked.get_data(as_text=True)
+    assert f"Annuler la commande n° {order_id} ?" in text
+    assert "Oui, annuler la commande" in text and "Non, garder la commande" in text
+    assert live_orders(cycle.id) == 1 and basket(cycle.id, "small").sold == 1

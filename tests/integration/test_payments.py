@@ -245,7 +245,8 @@ def test_cancelling_a_paid_order_before_the_cutoff_refunds_it_in_full(
     wait_for(lambda: received("checkout.session.completed"), "the completed event")
     settle()
 
-    page = household.post(f"/mes-commandes/{payment.order_id}/annuler", form_page="/mes-commandes")
+    page = household.post(f"/mes-commandes/{payment.order_id}/annuler", {"confirmed": "1"},
+                          form_page="/mes-commandes")
     assert "Commande annulée" in page.text
     assert basket(cycle.id, "large").sold == 0 and stock(cycle.id, "Oeufs").sold == 0
     settle()
@@ -264,7 +265,7 @@ def test_cancelling_an_order_not_paid_yet_closes_its_checkout(household, stripe_
     cycle = open_week()
     payment, _page = place(household, cycle, HOUSEHOLD, baskets={"small": 1})
     url = go_to_checkout(household, payment.order_id)
-    household.post(f"/mes-commandes/{payment.order_id}/annuler",
+    household.post(f"/mes-commandes/{payment.order_id}/annuler", {"confirmed": "1"},
                    form_page=f"/paiement/commandes/{payment.order_id}")
     assert reload(payment).order.status == OrderStatus.CANCELLED
     assert stripe_emulator.pay(url)[0] == 410  # nobody can pay it any more

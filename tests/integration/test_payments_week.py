@@ -146,7 +146,8 @@ def test_a_demo_week_reconciles_to_the_cent(shop, stripe_emulator):  # noqa: F81
                              products={"Oeufs": "1"}, payment="at_pickup")
     cancelled = pay_online(chloe, stripe_emulator, cycle, "chloe@example.org",
                            baskets={"small": 2})
-    chloe.post(f"/mes-commandes/{cancelled.order_id}/annuler", form_page="/mes-commandes")
+    chloe.post(f"/mes-commandes/{cancelled.order_id}/annuler", {"confirmed": "1"},
+               form_page="/mes-commandes")
     expired, _page = place(alice, cycle, HOUSEHOLD, baskets={"small": 1})
     go_to_checkout(alice, expired.order_id)
     stripe_emulator.expire_by_time(reload(expired).stripe_session_id)
@@ -218,7 +219,7 @@ def test_the_webhook_is_processed_by_a_real_worker(database_url, stripe_emulator
             # Nobody calls the services here: the web process hands the event to the worker.
             wait_for(lambda: reload(payment).order.status == OrderStatus.PLACED,
                      "the worker to confirm the order", timeout_s=30)
-            browser.post(f"/mes-commandes/{payment.order_id}/annuler",
+            browser.post(f"/mes-commandes/{payment.order_id}/annuler", {"confirmed": "1"},
                          form_page="/mes-commandes")
             wait_for(lambda: reload(payment).refunded_cents == 1200,
                      "the worker to refund the cancellation", timeout_s=30)

@@ -156,7 +156,7 @@ def test_200_buyers_racing_for_the_last_50_baskets_buy_exactly_50(pg_app):
     answers = Counter(kind for _job, kind, _detail in results)
     assert answers == {"ordered": 50, "out of stock": 150}, results
     assert {detail for _job, kind, detail in results if kind == "out of stock"} == {
-        "Plus assez de paniers disponibles pour ce format."}
+        "Plus aucun panier de ce format n'est disponible."}
     assert sold(cycle.id)["small"] == (60, 60)
     assert ordered_lines(cycle.id) == {"small": 60}
     assert orders_without_lines(cycle.id) == 0

@@ -130,7 +130,7 @@ def test_short_quota_skips_the_subscription_with_a_notice():
     assert len(report.ordered) == 1 and len(report.skipped) == 1
     skipped = db.session.scalar(select(SubscriptionRun).where(
         SubscriptionRun.outcome == RunOutcome.SHORT))
-    assert "Plus assez de paniers" in skipped.note
+    assert "Plus aucun panier de ce format" in skipped.note
     notice = db.session.scalar(select(OutboundMessage).where(
         OutboundMessage.kind == Kind.SUBSCRIPTION_SKIPPED))
     assert notice.user_id == skipped.subscription.user_id
