@@ -134,6 +134,9 @@ def from_environment() -> dict[str, Any]:
                                                         "5/hour"),
         "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", ""),
         "ROUTING_TIME_LIMIT_S": float(os.environ.get("ROUTING_TIME_LIMIT_S", "5")),
+        # The driver's hour in the rounds' cost (cents): rounds that wait hours cost it.
+        "ROUTING_DRIVER_COST_PER_HOUR_CENTS": int(os.environ.get(
+            "ROUTING_DRIVER_COST_PER_HOUR_CENTS", "2000")),
         # Mail: through this SMTP server when set; otherwise written as .eml files to the
         # outbox folder (the embedded default), never sent anywhere.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),

@@ -8,6 +8,7 @@ from decimal import Decimal
 from babel.numbers import format_currency, format_decimal
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_time, get_locale, ngettext
+from flask_babel import gettext as _
 
 from paniers.money import from_base_amount
 from producers.units import Unit
@@ -62,6 +63,14 @@ def crates(count: int) -> str:
     return ngettext("%(num)d caisse", "%(num)d caisses", count)
 
 
+def duration(seconds: int) -> str:
+    """``5400`` -> ``1 h 30`` in French, ``1 h 30 min`` in English; under an hour, minutes."""
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return _("%(minutes)d min", minutes=minutes)
+    return _("%(hours)d h %(minutes)02d", hours=minutes // 60, minutes=minutes % 60)
+
+
 def short_time(value: datetime | None) -> str:
     return format_time(value, "short") if value else ""
 
@@ -70,6 +79,6 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money, amount=amount, unit_label=unit_label,
         long_date=long_date, short_datetime=short_datetime, short_time=short_time,
-        decimal=decimal, kg=kilograms, km=kilometres, crates=crates,
+        decimal=decimal, kg=kilograms, km=kilometres, crates=crates, duration=duration,
     )
     app.jinja_env.globals["get_locale"] = get_locale

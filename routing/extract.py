@@ -54,13 +54,14 @@ def build_route(
                 load_after=loads[position],
             )
         )
-    end = departure + matrix.duration_s[locations[-2]][locations[-1]]
-    cost = round(distance * vehicle.cost_per_km_cents / COST_SCALE) + vehicle.fixed_cost_cents
+    end = max(departure + matrix.duration_s[locations[-2]][locations[-1]], raw.times_s[-1])
+    cost = (round(distance * vehicle.cost_per_km_cents / COST_SCALE) + vehicle.fixed_cost_cents
+            + round((end - raw.times_s[0]) * vehicle.cost_per_hour_cents / 3600))
     return Route(
         vehicle_id=vehicle.id,
         visits=tuple(visits),
         start_s=raw.times_s[0],
-        end_s=max(end, raw.times_s[-1]),
+        end_s=end,
         distance_m=distance,
         cost_cents=cost,
         load_at_start=loads[0],

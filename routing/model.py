@@ -114,6 +114,8 @@ class Vehicle:
     ``max_trips`` above 1 lets it come back to its start location to reload
     (``reload_s`` seconds each time) between trips. ``profile`` selects the
     travel-time profile of the matrix provider (a cargo bike is slower than a van).
+    ``cost_per_hour_cents`` prices the time between leaving and coming back (the
+    driver's): with it, a plan that waits hours at a stop costs what it is worth.
     """
 
     id: str
@@ -127,6 +129,7 @@ class Vehicle:
     profile: str = "default"
     max_trips: int = 1
     reload_s: int = 0
+    cost_per_hour_cents: int = 0
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -135,7 +138,7 @@ class Vehicle:
             raise ValueError(f"vehicle {self.id!r}: negative capacity {self.capacity}")
         if self.max_distance_m is not None and self.max_distance_m < 0:
             raise ValueError(f"vehicle {self.id!r}: negative maximum distance")
-        if self.cost_per_km_cents < 0 or self.fixed_cost_cents < 0:
+        if min(self.cost_per_km_cents, self.fixed_cost_cents, self.cost_per_hour_cents) < 0:
             raise ValueError(f"vehicle {self.id!r}: costs must not be negative")
         if self.max_trips < 1:
             raise ValueError(f"vehicle {self.id!r}: max_trips must be at least 1")

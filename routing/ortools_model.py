@@ -13,7 +13,7 @@ from ortools.constraint_solver import pywrapcp
 
 from routing.layout import Matrix, NodeLayout, load_transits, node_distances, node_transit_times
 from routing.matrices import TravelMatrices
-from routing.model import RoutingProblem
+from routing.model import RoutingProblem, Vehicle
 from routing.screening import Screening
 
 TIME = "time"
@@ -136,7 +136,15 @@ def _add_time(
         # Leave as late and come back as early as the plan allows: no idle time at the hub.
         routing.AddVariableMaximizedByFinalizer(time.CumulVar(routing.Start(v)))
         routing.AddVariableMinimizedByFinalizer(time.CumulVar(routing.End(v)))
+        if vehicle.cost_per_hour_cents:
+            # The driver's time, in the arc costs' unit per second: waiting costs too.
+            time.SetSpanCostCoefficientForVehicle(span_cost_per_second(vehicle), v)
     return time
+
+
+def span_cost_per_second(vehicle: Vehicle) -> int:
+    """A vehicle's cost per hour as the solver's integer cost per second (at least 1)."""
+    return max(1, round(vehicle.cost_per_hour_cents * COST_SCALE / 3600))
 
 
 def _add_distance_limits(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
@@ -34,8 +35,12 @@ def _seconds(minutes: int) -> int:
 
 
 def build_problem(hub: Hub, vehicles: list[Vehicle], points: dict[int, PickupPoint],
-                  loads: dict[int, PointLoad]) -> routing.RoutingProblem:
-    """The week as plain routing data: one mandatory stop per point with something to drop."""
+                  loads: dict[int, PointLoad],
+                  driver_cost_per_hour_cents: int = 0) -> routing.RoutingProblem:
+    """The week as plain routing data: one mandatory stop per point with something to drop.
+
+    The driver's hour is priced with the kilometres, so that a round does not wait hours
+    at a point for its window to open when another plan avoids it."""
     locations = [routing.Location(hub.code, hub.lat, hub.lon)]
     stops = []
     for point_id, load in sorted(loads.items()):
@@ -58,6 +63,7 @@ def build_problem(hub: Hub, vehicles: list[Vehicle], points: dict[int, PickupPoi
             cost_per_km_cents=vehicle.cost_per_km_cents, profile=vehicle.kind,
             # A busy week outgrows one load: vans come back to the hub to reload.
             max_trips=MAX_TRIPS, reload_s=RELOAD_S,
+            cost_per_hour_cents=driver_cost_per_hour_cents,
         )
         for vehicle in vehicles
     ]
@@ -84,7 +90,8 @@ def plan_cycle_routes(cycle_id: int, time_limit_s: float = 5.0,
     progress(10, "loads")
     loads = point_loads(cycle_id)
     points = {p.id: p for p in db.session.scalars(select(PickupPoint))}
-    problem = build_problem(hub, vehicles, points, loads)
+    problem = build_problem(hub, vehicles, points, loads,
+                            current_app.config.get("ROUTING_DRIVER_COST_PER_HOUR_CENTS", 0))
     progress(30, "routing")
     provider = routing.HaversineMatrixProvider(detour_factor=1.3, speed_kmh=35.0,
                                                profile_speeds_kmh=SPEEDS_KMH)
@@ -174,6 +181,19 @@ def hosts_of(point_ids: list[int]) -> dict[int, list[User]]:
     return hosts
 
 
+# One colour per round, the same on the map and in its legend.
+ROUTE_COLOURS = ("#2f6b2f", "#b5562b", "#2b5fb5", "#8a2bb5", "#7a6a00", "#00707a")
+
+
+def route_colour(index: int) -> str:
+    return ROUTE_COLOURS[index % len(ROUTE_COLOURS)]
+
+
+def waiting_s(stop: RouteStop) -> int:
+    """How long the van waits at a stop for its window to open."""
+    return max(0, int((stop.starts_dt - stop.arrives_dt).total_seconds()))
+
+
 def map_data(routes: list[Route], unserved: list[UnservedPoint], tile_url: str) -> dict[str, Any]:
     """What the map script draws: the hub, each round's stops in order, unserved points."""
     depot = hub()
@@ -184,8 +204,8 @@ def map_data(routes: list[Route], unserved: list[UnservedPoint], tile_url: str) 
     return {
         "tiles": tile_url,
         "hub": {"name": depot.name, "lat": depot.lat, "lon": depot.lon} if depot else None,
-        "routes": [{"vehicle": route.vehicle.name,
+        "routes": [{"vehicle": route.vehicle.name, "colour": route_colour(index),
                     "stops": [place(s.point) | {"seq": s.sequence} for s in route.stops]}
-                   for route in routes],
+                   for index, route in enumerate(routes)],
         "unserved": [place(u.point) for u in unserved],
     }

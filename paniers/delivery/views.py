@@ -65,6 +65,7 @@ def rounds(cycle_id: int) -> str:
         "delivery/rounds.html", cycle=cycle, routes=routes, unserved=unserved,
         action=FlaskForm(), **jobs.job_page(cycle_id, "routing"),
         map_data=planning.map_data(routes, unserved, current_app.config.get("MAP_TILE_URL", "")),
+        waiting_s=planning.waiting_s,
     )
 
 
@@ -85,4 +86,5 @@ def route_sheet(cycle_id: int, route_id: int) -> str:
     cycle = cycles.get_cycle(cycle_id)
     route = planning.route_of(cycle_id, route_id)
     return render_template("delivery/route_sheet.html", cycle=cycle, route=route,
-                           hosts=planning.hosts_of([s.point_id for s in route.stops]))
+                           hosts=planning.hosts_of([s.point_id for s in route.stops]),
+                           waiting_s=planning.waiting_s)

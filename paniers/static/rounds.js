@@ -13,21 +13,23 @@
     span.textContent = String(value);
     return span;
   }
-  var colours = ["#2f6b2f", "#b5562b", "#2b5fb5", "#8a2bb5"];
   var bounds = [];
   var hub = data.hub ? [data.hub.lat, data.hub.lon] : null;
   if (hub) {
-    L.circleMarker(hub, { radius: 9, color: "#000", fillOpacity: 1 }).bindTooltip(text(data.hub.name)).addTo(map);
+    // Labels stay on the map (printed sheets and phones have no hover).
+    L.circleMarker(hub, { radius: 9, color: "#000", fillOpacity: 1 })
+      .bindTooltip(text(data.hub.name), { permanent: true, direction: "top" }).addTo(map);
     bounds.push(hub);
   }
   data.routes.forEach(function (route, index) {
-    var colour = colours[index % colours.length];
+    var colour = route.colour;
     var line = hub ? [hub] : [];
     route.stops.forEach(function (stop) {
       var at = [stop.lat, stop.lon];
       line.push(at); bounds.push(at);
       L.circleMarker(at, { radius: 7, color: colour, fillOpacity: 0.9 })
-        .bindTooltip(text(route.vehicle + " · " + stop.seq + ". " + stop.name)).addTo(map);
+        .bindTooltip(text(stop.seq + ". " + stop.name), { permanent: true, direction: "right",
+                                                          className: "stop-label" }).addTo(map);
     });
     if (hub) { line.push(hub); }
     L.polyline(line, { color: colour, weight: 3 }).addTo(map);
@@ -35,7 +37,12 @@
   data.unserved.forEach(function (stop) {
     var at = [stop.lat, stop.lon];
     bounds.push(at);
-    L.circleMarker(at, { radius: 7, color: "#a3241b", dashArray: "3" }).bindTooltip(text(stop.name)).addTo(map);
+    L.circleMarker(at, { radius: 7, color: "#a3241b", dashArray: "3" })
+      .bindTooltip(text(stop.name), { permanent: true, direction: "right" }).addTo(map);
   });
   if (bounds.length) { map.fitBounds(bounds, { padding: [20, 20] }); }
+  // The legend's colour swatches, the same colours as the lines.
+  document.querySelectorAll(".legend .swatch[data-colour]").forEach(function (swatch) {
+    swatch.style.backgroundColor = swatch.getAttribute("data-colour");
+  });
 }());

@@ -58,6 +58,17 @@ def test_the_rounds_show_on_the_map_without_tiles(routed_week: tuple[str, int], 
     expect(vectors.first).to_be_visible()
     assert vectors.count() >= 5
     assert page.locator("#map .leaflet-tile-loaded").count() == 0  # no tile came
+    # Every stop is labelled with its order and name, the hub is named, and a legend
+    # gives each round's colour.
+    labels = page.locator("#map .leaflet-tooltip")
+    expect(labels.filter(has_text="Plateforme de tri et de colisage")).to_have_count(1)
+    expect(labels.filter(has_text="1. ").first).to_be_visible()
+    legend = page.locator("ul.legend")
+    expect(legend).to_contain_text("Plateforme : Plateforme de tri et de colisage")
+    swatch = legend.locator(".swatch[data-colour]").first
+    colour = swatch.get_attribute("data-colour")
+    assert swatch.evaluate("s => getComputedStyle(s).backgroundColor") != "rgb(153, 153, 153)"
+    assert colour and colour.startswith("#")
     assert refused == []  # the map runs under the Content-Security-Policy
     page.screenshot(path=str(artifacts / "rounds-map.png"), full_page=True)
     page.close()
@@ -67,8 +78,8 @@ PAYLOAD = '<img src=x onerror="window.pwned=1">'
 
 
 @pytest.mark.browser
-def test_a_vehicle_name_with_html_shows_as_text_on_the_map(routed_week: tuple[str, int],
-                                                           e2e_app: Any, chromium: Any) -> None:
+def test_names_with_html_show_as_text_on_the_map(routed_week: tuple[str, int],
+                                                 e2e_app: Any, chromium: Any) -> None:
     from sqlalchemy import select
 
     from paniers.delivery.models import Route
@@ -78,6 +89,7 @@ def test_a_vehicle_name_with_html_shows_as_text_on_the_map(routed_week: tuple[st
     with e2e_app.app_context():
         route = db.session.scalars(select(Route).where(Route.cycle_id == cycle_id)).first()
         route.vehicle.name = PAYLOAD
+        route.stops[0].point.name = PAYLOAD
         db.session.commit()
         db.session.remove()
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
@@ -88,12 +100,9 @@ def test_a_vehicle_name_with_html_shows_as_text_on_the_map(routed_week: tuple[st
     page.goto(f"{base}/coordination/cycles/{cycle_id}/tournees")
 
     tooltips = page.locator("#map .leaflet-tooltip")
-    for marker in page.locator("#map .leaflet-overlay-pane path.leaflet-interactive").all():
-        marker.dispatch_event("mouseover")  # hovering each stop until the renamed round's
-        if PAYLOAD in " ".join(tooltips.all_text_contents()):
-            break
-    expect(tooltips.filter(has_text=PAYLOAD).first).to_be_visible()
-    assert page.locator("#map .leaflet-tooltip img").count() == 0
+    expect(tooltips.filter(has_text=PAYLOAD).first).to_be_visible()  # the stop's label
+    expect(page.locator("ul.legend")).to_contain_text(PAYLOAD)  # the round in the legend
+    assert page.locator("#map .leaflet-tooltip img, ul.legend img").count() == 0
     page.wait_for_load_state("networkidle")
     assert page.evaluate("typeof window.pwned") == "undefined"
     page.close()

@@ -120,3 +120,21 @@ def test_mandatory_stops_the_fleet_cannot_fit_are_reported_not_raised() -> None:
     assert len(result.served_stop_ids) == 1
     assert [u.reason for u in result.unserved] == [UnservedReason.NO_ROOM]
     assert result.status is PlanStatus.MANDATORY_UNSERVED
+
+
+def test_pricing_the_drivers_hour_sends_two_vans_rather_than_one_that_waits_hours() -> None:
+    positions = {"a": 10_000, "b": 10_500}
+    stops = [stop("a", time_windows=(TimeWindow(1000, 1500),)),
+             stop("b", time_windows=(TimeWindow(20_000, 21_000),))]
+
+    by_distance = solve_line(positions, stops, [van("v1"), van("v2")])
+    (route,) = by_distance.routes  # 21 km in one round: five hours waiting for b's window
+    assert route.distance_m == 21_000
+    assert max(v.start_s - v.arrival_s for v in route.visits) > 4 * 3600
+
+    by_cost = solve_line(positions, stops, [van("v1", cost_per_hour_cents=2000),
+                                            van("v2", cost_per_hour_cents=2000)])
+    assert sorted(r.stop_ids for r in by_cost.routes) == [("a",), ("b",)]
+    assert all(v.start_s - v.arrival_s < 600 for r in by_cost.routes for v in r.visits)
+    # 41 km at 1 EUR/km, and each driver's time out and back (2000 s and 2100 s at 20 EUR/h)
+    assert by_cost.total_cost_cents == 4100 + round(2000 * 2000 / 3600) + round(2100 * 2000 / 3600)
