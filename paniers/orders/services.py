@@ -188,6 +188,31 @@ def cancel_order(user: User, order_id: int, now: datetime | None = None) -> Orde
     return order
 
 
+def changeable_order(user: User, order_id: int) -> Order:
+    """One of the household's orders that can still change: placed or awaiting its payment,
+    in a cycle still taking orders."""
+    order = own_order(user, order_id)
+    if order.status not in lifecycle.CANCELLABLE or order.canteen_id is not None:
+        raise ServiceError(_("Cette commande ne se modifie plus."))
+    return order
+
+
+def change_order(user: User, order_id: int, point_id: int, cart: Cart, *,
+                 payment_method: str = "at_pickup", now: datetime | None = None) -> Order:
+    """Change an order until the cutoff (what it holds, its point): one use case that
+    cancels it (stock and solidarity share back, what was paid online refunded once
+    committed) and places the new one, which takes its stock. Refused as a whole when the
+    new order cannot be placed: the old one then stands."""
+    now = now or utcnow()
+    with transaction():
+        old = changeable_order(user, order_id)
+        cycle_id = old.cycle_id
+        cancel_order(user, order_id, now)
+        order = place_order(user, cycle_id, point_id, cart, now=now,
+                            payment_method=payment_method, confirm=True)
+    return order
+
+
 def orders_of(user: User) -> list[Order]:
     """Latest delivery first; within a delivery, the latest order first."""
     return list(db.session.scalars(

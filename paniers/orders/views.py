@@ -55,29 +55,50 @@ def catalogue_page() -> str | Response:
         summary = preview(form, cycle)
         if summary is not None:
             return render_template("orders/summary.html", form=form, cycle=cycle,
-                                   summary=summary)
+                                   summary=summary, changing=_changing(cycle))
     offer = catalogue(cycle)
     points = orderable_points()
     # The first time, the household chooses its point; then it is remembered.
     known = current_user.point_id in {p.id for p in points}
     form.point.choices = ([] if known else [(0, _("— Choisissez un point de retrait —"))]) + [
         point_choice(p) for p in points]
+    changing = _changing(cycle)
     if not form.is_submitted():
         form.point.data = current_user.point_id if known else 0
+        baskets, products = {}, {}
+        if changing is not None:  # the form starts from the order being changed
+            form.point.data = changing.point_id
+            baskets = {ln.basket_format_id: ln.quantity for ln in changing.lines
+                       if ln.basket_format_id}
+            products = {ln.product_id: ln.quantity for ln in changing.lines if ln.product_id}
         for fmt in offer.formats:
-            form.baskets.append_entry({"format_id": fmt.id, "count": 0})
+            form.baskets.append_entry({"format_id": fmt.id, "count": baskets.get(fmt.id, 0)})
         for stock in offer.stocks:
-            form.products.append_entry({"product_id": stock.product_id})
+            form.products.append_entry({"product_id": stock.product_id,
+                                        "quantity": products.get(stock.product_id)})
+        form.bind_units({s.product_id: s.product.unit for s in offer.stocks})
     formats = {f.id: f for f in offer.formats}
     stocks_by_id = {s.product_id: s for s in offer.stocks}
     return render_template(
         "orders/catalogue.html", form=form, cycle=cycle, offer=offer, points=points,
+        changing=changing,
         # Rows whose hidden id was tampered with are not shown again.
         basket_rows=[(e, formats[as_id(e.form.format_id.data)]) for e in form.baskets
                      if as_id(e.form.format_id.data) in formats],
         product_rows=[(e, stocks_by_id[as_id(e.form.product_id.data)]) for e in form.products
                       if as_id(e.form.product_id.data) in stocks_by_id],
     )
+
+
+def _changing(cycle: OrderCycle) -> Order | None:
+    """The order being changed (``?modifier=`` on the page, ``modifier`` in the form)."""
+    order_id = as_id(request.values.get("modifier"))
+    if not order_id:
+        return None
+    order = services.changeable_order(current_user, order_id)
+    if order.cycle_id != cycle.id:
+        raise ServiceError(_("Cette commande ne se modifie plus."))
+    return order
 
 
 def _checked(form: OrderForm, cycle: OrderCycle) -> tuple[PickupPoint, list[ProductStock]] | None:
@@ -115,12 +136,19 @@ def place(form: OrderForm, cycle: OrderCycle) -> Response | None:
     """A confirmed order: placed, the redirect; else None, the form is shown again with why."""
     if _checked(form, cycle) is None:
         return None
+    changing = _changing(cycle)
     try:
         # The request ends with this commit: what it wrote stays loaded for the redirect.
         with kept_after_commit():
-            order = services.place_order(
-                current_user, cycle.id, form.point.data, form.cart(),
-                payment_method=payment_choice(request.form.get("payment")), confirm=True)
+            method = payment_choice(request.form.get("payment"))
+            if changing is not None:
+                order = services.change_order(current_user, changing.id, form.point.data,
+                                              form.cart(), payment_method=method)
+                flash(_("La commande n° %(old)d est remplacée par la commande n° %(new)d.",
+                        old=changing.id, new=order.id), "success")
+            else:
+                order = services.place_order(current_user, cycle.id, form.point.data,
+                                             form.cart(), payment_method=method, confirm=True)
             return redirect(after_placing(order))
     except ServiceError as error:
         flash(str(error), "error")

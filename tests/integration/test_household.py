@@ -262,3 +262,57 @@ def test_cancelling_asks_first_and_says_what_happens(browser):
     assert f"Annuler la commande n° {order_id} ?" in text
     assert "Oui, annuler la commande" in text and "Non, garder la commande" in text
     assert live_orders(cycle.id) == 1 and basket(cycle.id, "small").sold == 1
+
+
+def test_the_household_changes_its_order_until_the_cutoff_stock_following(browser):
+    cycle = open_week()
+    browser.login("foyer@paniers.demo")
+    browser.post("/catalogue", order_form(browser, cycle, baskets={"small": 1},
+                                          products={"Pomme de terre": "2"}))
+    first = db.session.scalar(select(Order.id))
+    mine = browser.get("/mes-commandes").get_data(as_text=True)
+    assert f"/catalogue?modifier={first}" in mine and "Modifier cette commande" in mine
+
+    page = browser.get(f"/catalogue?modifier={first}").get_data(as_text=True)
+    assert f"Vous modifiez la commande n° {first}" in page
+    assert 'value="2"' in page  # the potatoes as ordered
+    data = order_form(browser, cycle, point_code="relay-lens", baskets={"medium": 1},
+                      products={"Pomme de terre": "1"})
+    data["modifier"] = str(first)
+    summary = browser.post("/catalogue", {**data, "confirmed": ""}).get_data(as_text=True)
+    assert f"Cette commande remplacera la commande n° {first}." in summary
+    done = browser.post("/catalogue", data).get_data(as_text=True)
+
+    db.session.expire_all()
+    new = db.session.scalar(select(Order).where(Order.status == OrderStatus.PLACED))
+    assert f"La commande n° {first} est remplacée par la commande n° {new.id}." in done
+    assert db.session.get(Order, first).status == OrderStatus.CANCELLED
+    assert new.point.code == "relay-lens"
+    assert (basket(cycle.id, "small").sold, basket(cycle.id, "medium").sold) == (0, 1)
+    assert stock(cycle.id, "Pomme de terre").sold == 1000
+
+
+def test_a_change_that_cannot_be_placed_leaves_the_order_as_it_was(browser):
+    cycle = open_week(supply={"Pomme de terre": 3000})
+    browser.login("foyer@paniers.demo")
+    browser.post("/catalogue", order_form(browser, cycle, products={"Pomme de terre": "2"}))
+    first = db.session.scalar(select(Order.id))
+    data = order_form(browser, cycle, products={"Pomme de terre": "4"})
+    data["modifier"] = str(first)
+    refused = browser.post("/catalogue", data).get_data(as_text=True)
+    assert "plus assez de stock, il reste 3 kg" in refused  # its own 2 kg counted back
+    db.session.expire_all()
+    assert db.session.get(Order, first).status == OrderStatus.PLACED
+    assert stock(cycle.id, "Pomme de terre").sold == 2000
+    assert live_orders(cycle.id) == 1
+
+
+def test_an_order_no_longer_changes_once_the_week_is_closed(browser):
+    cycle = open_week()
+    browser.login("foyer@paniers.demo")
+    browser.post("/catalogue", order_form(browser, cycle, baskets={"small": 1}))
+    first = db.session.scalar(select(Order.id))
+    cycles.close_cycle(cycle.id)
+    assert "Modifier cette commande" not in browser.get("/mes-commandes").get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Order, first).status == OrderStatus.PLACED
