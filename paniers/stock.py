@@ -24,7 +24,7 @@ from typing import Protocol
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import bindparam, literal, select, true, union_all, update
+from sqlalchemy import bindparam, func, literal, select, true, union_all, update
 
 from paniers.cycles.models import BasketFormat, OrderCycle, ProductStock
 from paniers.cycles.states import accepts_orders
@@ -32,6 +32,7 @@ from paniers.errors import NotFound, OutOfStock, ServiceError
 from paniers.extensions import db
 from paniers.formatting import amount as format_amount
 from producers.models import Product, SupplyOffer
+from producers.units import weight_g
 
 
 class StockLine(Protocol):
@@ -146,6 +147,63 @@ def take(cycle_id: int, lines: Sequence[StockLine]) -> None:
                 "p_price": line.unit_price_cents, "p_quantity": line.quantity})
             if taken.rowcount != 1:  # type: ignore[attr-defined]
                 _refuse_product(cycle_id, line)
+
+
+@dataclass(frozen=True)
+class BasketRoom:
+    """How many more baskets of each format the declared supply can fill: the supply's
+    weight not yet sold (products on sale minus what households bought by the unit) less
+    the baskets already ordered, and at least a format's number of distinct products."""
+
+    free_g: int
+    products: int
+
+    def of(self, basket_format: BasketFormat) -> int:
+        if self.products < basket_format.min_products:
+            return 0
+        by_weight = max(0, self.free_g) // max(1, basket_format.target_weight_g)
+        return max(0, min(basket_format.quota - basket_format.sold, by_weight))
+
+
+def basket_room(cycle_id: int) -> BasketRoom:
+    """The room the week's supply leaves for more baskets (see ``BasketRoom``)."""
+    stocks = db.session.execute(
+        select(ProductStock.declared, ProductStock.sold, Product.unit_weight_g, Product.unit)
+        .join(Product, Product.id == ProductStock.product_id)
+        .where(ProductStock.cycle_id == cycle_id, ProductStock.declared > 0)).all()
+    supply_g = sum(weight_g(max(0, row.declared - row.sold), row.unit_weight_g, row.unit)
+                   for row in stocks)
+    committed_g = db.session.scalar(
+        select(func.coalesce(func.sum(BasketFormat.sold * BasketFormat.target_weight_g), 0))
+        .where(BasketFormat.cycle_id == cycle_id)) or 0
+    return BasketRoom(free_g=supply_g - int(committed_g),
+                      products=sum(1 for row in stocks if row.declared > row.sold))
+
+
+def check_baskets_can_be_filled(cycle_id: int, lines: Sequence[StockLine]) -> None:
+    """After an order took its baskets: refuse it when the declared supply cannot fill
+    every basket ordered so far, saying how many it could have had. Checked in the
+    order's transaction once its stock is taken; two orders at the very same moment may
+    both pass by a basket, which the allocation then settles as a shortage, refunded."""
+    ordered = [line for line in lines if line.basket_format_id is not None]
+    if not ordered:
+        return
+    room = basket_room(cycle_id)
+    for line in ordered:
+        basket_format = db.session.get(BasketFormat, line.basket_format_id)
+        if basket_format is None:
+            continue
+        target = max(1, basket_format.target_weight_g)
+        could_have = max(0, room.free_g + line.quantity * target) // target
+        if room.products >= basket_format.min_products and room.free_g >= 0:
+            continue
+        if room.products < basket_format.min_products or could_have == 0:
+            raise OutOfStock(_("Les fermes n'ont pas encore déclaré de quoi composer "
+                               "d'autres paniers de ce format."))
+        raise OutOfStock(ngettext(
+            "Les fermes n'ont déclaré de quoi composer que %(num)d panier de plus de ce "
+            "format.", "Les fermes n'ont déclaré de quoi composer que %(num)d paniers de "
+            "plus de ce format.", could_have))
 
 
 def _refuse_baskets(line: StockLine) -> None:

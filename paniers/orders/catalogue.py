@@ -12,6 +12,7 @@ from paniers.extensions import db
 from paniers.formids import as_id
 from paniers.orders.services import Cart
 from paniers.points.models import PickupPoint, PointKind
+from paniers.stock import BasketRoom, basket_room
 from producers.models import Product
 from producers.units import value_cents
 
@@ -21,6 +22,12 @@ class Catalogue:
     cycle: OrderCycle
     formats: list[BasketFormat]
     stocks: list[ProductStock]
+    room: BasketRoom
+
+    def baskets_left(self, basket_format: BasketFormat) -> int:
+        """How many more baskets of a format can be ordered: its quota, capped by what the
+        declared supply can fill."""
+        return self.room.of(basket_format)
 
     def likely_contents(self, limit: int = 8) -> list[Product]:
         """The in-season products most offered this week: what baskets will be made of."""
@@ -40,7 +47,7 @@ def catalogue(cycle: OrderCycle) -> Catalogue:
         .where(ProductStock.cycle_id == cycle.id, ProductStock.declared > 0)
         .order_by(Product.category, Product.name)
     ))
-    return Catalogue(cycle, formats, stocks)
+    return Catalogue(cycle, formats, stocks, basket_room(cycle.id))
 
 
 _OFFERED = (  # built once: every order asks

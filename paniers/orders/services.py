@@ -122,6 +122,7 @@ def place_order(
         if canteen_id is None and user.point_id != point_id:
             user.point_id = point_id  # remembered for the next order
         stock.take(cycle_id, order.lines)  # last: the hot rows stay locked until the commit
+        stock.check_baskets_can_be_filled(cycle_id, order.lines)
     return order
 
 

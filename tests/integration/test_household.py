@@ -316,3 +316,32 @@ def test_an_order_no_longer_changes_once_the_week_is_closed(browser):
     assert "Modifier cette commande" not in browser.get("/mes-commandes").get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Order, first).status == OrderStatus.PLACED
+
+
+def test_baskets_are_offered_only_as_far_as_the_declared_supply_can_fill_them(browser):
+    # 10 kg of potatoes and a dozen eggs: two products, fewer than any basket holds.
+    cycle = open_week(supply={"Pomme de terre": 10_000, "Oeufs": 1})
+    browser.login("foyer@paniers.demo")
+    page = browser.get("/catalogue").get_data(as_text=True)
+    assert "Pas encore disponible : les fermes n'ont pas déclaré de quoi le composer." in page
+    refused = browser.post("/catalogue", order_form(browser, cycle, baskets={"small": 1}))
+    assert "Les fermes n'ont pas encore déclaré de quoi composer" in refused.get_data(
+        as_text=True)
+    assert basket(cycle.id, "small").sold == 0 and live_orders(cycle.id) == 0
+
+
+def test_the_quota_is_capped_by_the_weight_declared(browser):
+    # 4 products, 15 kg in all: five small baskets of 3 kg, whatever the quota of 10.
+    cycle = open_week(supply={"Pomme de terre": 6_000, "Carotte": 3_000, "Poireau": 3_000,
+                              "Oignon": 3_000})
+    browser.login("foyer@paniers.demo")
+    page = browser.get("/catalogue").get_data(as_text=True)
+    assert "5 encore disponibles" in page
+    refused = browser.post("/catalogue", order_form(browser, cycle, baskets={"small": 6}))
+    assert ("Les fermes n'ont déclaré de quoi composer que 5 paniers de plus de ce format."
+            in refused.get_data(as_text=True))
+    assert basket(cycle.id, "small").sold == 0
+    browser.post("/catalogue", order_form(browser, cycle, baskets={"small": 5}))
+    assert basket(cycle.id, "small").sold == 5
+    assert "Épuisé" in browser.get("/catalogue").get_data(as_text=True) or (
+        "Pas encore disponible" in browser.get("/catalogue").get_data(as_text=True))

@@ -16,7 +16,7 @@ from paniers.orders.models import OrderStatus
 from paniers.payments import refunds, reports, solidarity
 from paniers.payments.models import Payment, PaymentStatus
 from tests.conftest import Browser
-from tests.integration.week import delivered_today, open_week, user
+from tests.integration.week import MORE_VEGETABLES, delivered_today, open_week, user
 from tests.support.accounts import register_confirmed
 from tests.support.payments import (
     SECRET_KEY,
@@ -133,7 +133,8 @@ def test_the_host_records_payment_at_pickup_and_the_coordinator_sees_what_is_unp
 def test_a_demo_week_reconciles_to_the_cent(shop, stripe_emulator):  # noqa: F811
     """Online, at pickup and solidarity payments, a cancellation, an expired checkout,
     shortages on an online and on an at-pickup order: every figure adds up."""
-    cycle = open_week(quotas=(10, 10, 5), supply={"Pomme de terre": 50_000, "Oeufs": 10})
+    cycle = open_week(quotas=(10, 10, 5),
+                      supply={"Pomme de terre": 50_000, "Oeufs": 10, **MORE_VEGETABLES})
     solidarity.set_fund(cycle.id, 2000, 30)
     alice = household(shop)
     bob = household(shop, "bob@example.org", eligible=True)

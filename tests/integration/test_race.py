@@ -24,7 +24,7 @@ from paniers.orders import services as orders
 from paniers.orders.catalogue import orderable_points
 from paniers.orders.models import Order, OrderLine
 from paniers.payments import services as payments
-from tests.integration.week import open_week, product, user
+from tests.integration.week import MORE_VEGETABLES, WEEK_SUPPLY, open_week, product, user
 from tests.support.households import add_households
 from tests.support.services import postgres_schema
 
@@ -145,7 +145,7 @@ def orders_without_lines(cycle_id: int) -> int:
 
 
 def test_200_buyers_racing_for_the_last_50_baskets_buy_exactly_50(pg_app):
-    cycle = open_week(quotas=(60, 0, 0))
+    cycle = open_week(quotas=(60, 0, 0), supply=WEEK_SUPPLY | {"Pomme de terre": 100_000})
     early = orders.Cart(baskets={cycle.formats[0].id: 10}, products={})
     orders.place_order(user("foyer@paniers.demo"), cycle.id, orderable_points()[0].id, early)
     buyers = add_households(200)
@@ -163,7 +163,8 @@ def test_200_buyers_racing_for_the_last_50_baskets_buy_exactly_50(pg_app):
 
 
 def test_baskets_and_produce_ordered_in_any_order_never_oversell_nor_deadlock(pg_app):
-    cycle = open_week(quotas=(20, 0, 15), supply={"Pomme de terre": 40_000, "Oeufs": 30})
+    cycle = open_week(quotas=(20, 0, 15),
+                      supply={"Pomme de terre": 40_000, "Oeufs": 30, **MORE_VEGETABLES})
     carts: list[Cart] = [
         [("small", 1), ("Oeufs", 1), ("Pomme de terre", 1000)],
         [("Pomme de terre", 2000), ("Oeufs", 1), ("large", 1), ("small", 1)],

@@ -16,7 +16,15 @@ from paniers.orders import services as orders
 from paniers.orders.models import Order, OrderSource, OrderStatus
 from paniers.subscriptions import services as subscriptions
 from paniers.subscriptions.models import Frequency, RunOutcome, Subscription, SubscriptionRun
-from tests.integration.week import DELIVERY, basket, open_week, product, stock, user
+from tests.integration.week import (
+    DELIVERY,
+    MORE_VEGETABLES,
+    basket,
+    open_week,
+    product,
+    stock,
+    user,
+)
 from tests.support.accounts import register_confirmed
 
 HOUSEHOLD = "foyer@paniers.demo"
@@ -138,7 +146,7 @@ def test_short_quota_skips_the_subscription_with_a_notice():
 
 def test_extras_out_of_stock_leave_the_basket_alone():
     subscribe(extras={product("Oeufs").id: 2})
-    cycle = open_week(supply={"Pomme de terre": 50_000, "Oeufs": 1})
+    cycle = open_week(supply={"Pomme de terre": 50_000, "Oeufs": 1, **MORE_VEGETABLES})
     subscriptions.place_subscription_orders(cycle.id)
     (order,) = subscription_orders(cycle.id)
     assert formats_of(order) == [("medium", 1)]

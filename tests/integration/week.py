@@ -30,6 +30,15 @@ def product(name: str) -> Product:
     return found
 
 
+# Enough for the default quotas' baskets (105 kg, up to six products a basket).
+WEEK_SUPPLY = {"Pomme de terre": 50_000, "Oeufs": 10, "Carotte": 40_000, "Poireau": 30_000,
+               "Oignon": 20_000, "Chou": 20_000}
+
+
+# Vegetables enough to fill the baskets of a test that declares its own potatoes and eggs.
+MORE_VEGETABLES = {"Carotte": 60_000, "Poireau": 40_000, "Oignon": 30_000, "Chou": 30_000}
+
+
 def open_week(quotas: tuple[int, int, int] = (10, 10, 5), supply: dict[str, int] | None = None,
               delivery: date = DELIVERY) -> OrderCycle:
     """A cycle open for orders, with the demo farmer's supply (base amounts by product)."""
@@ -38,7 +47,7 @@ def open_week(quotas: tuple[int, int, int] = (10, 10, 5), supply: dict[str, int]
              for (code, price, weight, _m), quota in zip(cycles.DEFAULT_FORMATS, quotas,
                                                          strict=True)]
     cycle = cycles.create_cycle(delivery, cutoff, specs)
-    supply = {"Pomme de terre": 50_000, "Oeufs": 10} if supply is None else supply
+    supply = dict(WEEK_SUPPLY) if supply is None else supply
     lines = [producers.SupplyLine(product(name).id, quantity, product(name).reference_price_cents,
                                   out_of_season_confirmed=True)
              for name, quantity in supply.items()]
