@@ -66,7 +66,7 @@ def set_preferences(user: User, wanted: set[str]) -> None:
 
 
 def wants(user: User, kind: str) -> bool:
-    if user.email.endswith(DELETED_DOMAIN):
+    if user.email.endswith(DELETED_DOMAIN) or user.deactivated_dt is not None:
         return False
     if kind in ALWAYS_SENT:
         return True
@@ -245,6 +245,16 @@ def notify_confirm_email(user_id: int) -> list[int]:
     if user is None or user.email_confirmed_dt is not None:
         return []
     return _queue([(user, {})], Kind.CONFIRM_EMAIL)
+
+
+def notify_password_reset(user_id: int) -> list[int]:
+    """Someone asked for a new password for ``user_id``: send the link that sets one. At
+    most one message a minute per account, however many requests."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        return []
+    minute = utcnow().strftime("%Y%m%d%H%M")
+    return _queue([(user, {"reference": minute})], Kind.PASSWORD_RESET)
 
 
 def notify_pickup_reminders(cycle_id: int) -> list[int]:
