@@ -252,3 +252,31 @@ def test_a_coordinator_cannot_deactivate_themself_nor_leave_the_collective_witho
     assert "au moins une personne à la coordination" in page.text
     db.session.expire_all()
     assert user(COORDINATOR).role == Role.COORDINATOR
+
+
+def test_the_migration_gives_every_existing_account_the_membership_of_its_role(
+        database_url):
+    """The demo's accounts, as they stood before memberships: after the migration each
+    holds its role, tied to its farm, point or canteen."""
+    from sqlalchemy import create_engine, text
+
+    from paniers.migrate import downgrade, upgrade
+
+    downgrade(database_url, "0010_canteen_identity")
+    upgrade(database_url)
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT u.email, m.role, m.farm_id = u.farm_id, m.point_id = u.point_id, "
+            "m.canteen_id = u.canteen_id, m.active FROM memberships m "
+            "JOIN users u ON u.id = m.user_id")).all()
+    engine.dispose()
+    held = {email: (role, bool(farm), bool(point), bool(canteen), bool(active))
+            for email, role, farm, point, canteen, active in rows}
+    # (role, same farm, same point, same canteen, active); NULL = NULL is not true
+    assert held["producteur@paniers.demo"][:2] == ("farmer", True)
+    assert (held["hote@paniers.demo"][0], held["hote@paniers.demo"][2]) == ("relay_host", True)
+    assert (held["cantine@paniers.demo"][0], held["cantine@paniers.demo"][3]) == (
+        "canteen_manager", True)
+    assert held["coordination@paniers.demo"] == ("coordinator", False, False, False, True)
+    assert len(rows) == len(held)  # one each
