@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from paniers.accounts import invitations, memberships, services
@@ -104,7 +105,10 @@ def role_choices() -> dict[str, object]:
     def choices() -> list[tuple[int | None, str, bool]]:
         if not current_user.is_authenticated:
             return []
-        held = memberships.held(current_user)
+        try:
+            held = memberships.held(current_user)
+        except SQLAlchemyError:  # an error page while the database is down: no switcher
+            return []
         if len(held) < 2:
             return []
         return [(m.id, memberships.label(m), memberships.is_current(current_user, m))
