@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -24,7 +23,7 @@ from sqlalchemy import func, select, update
 
 from paniers.accounts import memberships
 from paniers.accounts.models import Invitation, Membership, Role, User
-from paniers.accounts.services import check_password_strength, find_user
+from paniers.accounts.services import check_password_strength, find_user, normalised_email
 from paniers.accounts.tokens import INVITATION_MAX_AGE, invitation_path, read_invitation
 from paniers.background import BrokerUnavailable, enqueue
 from paniers.errors import NotFound, ServiceError
@@ -44,13 +43,6 @@ class AlreadyMember(ServiceError):
     """The address's account holds that role already: there is nothing to invite to."""
 
     status_code = 409
-
-
-def normalised_email(email: str) -> str:
-    try:
-        return str(validate_email(email.strip(), check_deliverability=False).normalized).lower()
-    except EmailNotValidError as error:
-        raise ServiceError(_("Adresse e-mail invalide.")) from error
 
 
 def _pending_like(email: str, role: str, ties: memberships.Ties,

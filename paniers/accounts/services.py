@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -30,6 +31,14 @@ def check_password_strength(password: str) -> None:
         raise ServiceError(_("Le mot de passe doit compter au moins 8 caractères."))
     if len(password) > MAX_PASSWORD:
         raise ServiceError(_("Le mot de passe doit compter au plus 128 caractères."))
+
+
+def normalised_email(email: str) -> str:
+    """The address as stored (lower case), or a ``ServiceError`` when it is not one."""
+    try:
+        return str(validate_email(email.strip(), check_deliverability=False).normalized).lower()
+    except EmailNotValidError as error:
+        raise ServiceError(_("Adresse e-mail invalide.")) from error
 
 
 def find_user(email: str) -> User | None:
@@ -126,8 +135,6 @@ def set_locale(user: User, locale: str) -> None:
 @transaction()
 def create_coordinator(email: str, name: str, password: str) -> User:
     """The first coordinator of an empty instance (or one more): able to log in at once."""
-    from paniers.accounts.invitations import normalised_email  # it builds on this module
-
     address = normalised_email(email)
     name = name.strip()
     if not name:
