@@ -74,6 +74,7 @@ def register_household(email: str, name: str, password: str, locale: str = "fr")
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
+    db.session.add(Membership(user_id=user.id, role=Role.HOUSEHOLD, active=True))
     notify_confirm_email(user.id)
     return user
 

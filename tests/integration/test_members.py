@@ -280,3 +280,19 @@ def test_the_migration_gives_every_existing_account_the_membership_of_its_role(
         "canteen_manager", True)
     assert held["coordination@paniers.demo"] == ("coordinator", False, False, False, True)
     assert len(rows) == len(held)  # one each
+
+
+def test_a_farmer_who_also_orders_is_told_when_the_week_opens(app):
+    from paniers.accounts import memberships
+    from paniers.notifications import services as notifications
+    from paniers.notifications.models import Kind, OutboundMessage
+    from tests.integration.week import open_week
+
+    farmer = user("producteur@paniers.demo")
+    memberships.add_role(farmer, Role.HOUSEHOLD, point_id=point_id())
+    cycle = open_week()
+    notifications.notify_cycle_open(cycle.id)
+    told = db.session.scalars(select(OutboundMessage.user_id).where(
+        OutboundMessage.kind == Kind.CYCLE_OPEN, OutboundMessage.cycle_id == cycle.id)).all()
+    assert farmer.id in told and user(HOUSEHOLD).id in told
+    assert user(COORDINATOR).id not in told
