@@ -23,6 +23,7 @@ import paniers.models  # noqa: F401  (every model, for the mappers and Alembic)
 from canteens.views import blueprint as canteens
 from paniers import config as settings
 from paniers.accounts import services as account_services
+from paniers.accounts.members.views import blueprint as members
 from paniers.accounts.profile.views import blueprint as profile
 from paniers.accounts.views import blueprint as accounts
 from paniers.allocation.views import blueprint as allocation
@@ -111,7 +112,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     for blueprint in (main, accounts, cycles, allocation, delivery, orders, points, producers,
-                      canteens, health, payments, profile, subscriptions, notifications, journal):
+                      canteens, health, payments, profile, subscriptions, notifications, journal,
+                      members):
         app.register_blueprint(blueprint)
     app.jinja_env.globals["status_label"] = status_label  # the delivery selector's states
 

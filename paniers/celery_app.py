@@ -65,7 +65,7 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.set_default()
     celery_app.autodiscover_tasks(["paniers.cycles", "paniers.allocation", "paniers.delivery",
                                    "paniers.subscriptions", "paniers.notifications", "canteens",
-                                   "paniers.payments"],
+                                   "paniers.payments", "paniers.accounts"],
                                   related_name="tasks", force=True)
     app.extensions["celery"] = celery_app
     return celery_app

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from paniers import migrate
+from paniers.accounts.services import create_coordinator
 from paniers.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, is_seeded, seed_demo
+from paniers.errors import ServiceError
 
 
 @click.group("db")
@@ -47,6 +51,29 @@ def seed_demo_command(if_empty: bool) -> None:
         click.echo(f"  {role:<16} {email:<28} {name}")
 
 
+@click.command("create-coordinator")
+@click.argument("email")
+@click.option("--name", required=True, help="Le nom de la personne.")
+@click.option("--password-stdin", is_flag=True,
+              help="Lire le mot de passe sur l'entrée standard (sa première ligne).")
+@with_appcontext
+def create_coordinator_command(email: str, name: str, password_stdin: bool) -> None:
+    """Create a coordinator (the first one of an empty instance): EMAIL, --name, and a
+    password typed at the prompt or read from standard input."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Mot de passe", hide_input=True,
+                                confirmation_prompt="Mot de passe (encore)")
+    try:
+        user = create_coordinator(email, name, password)
+    except ServiceError as error:
+        click.echo(f"Erreur : {error}", err=True)
+        raise SystemExit(1) from error
+    click.echo(f"Coordination : {user.name} <{user.email}> peut se connecter.")
+
+
 def register(app: Flask) -> None:
+    app.cli.add_command(create_coordinator_command)
     app.cli.add_command(db_group)
     app.cli.add_command(seed_demo_command)

@@ -132,6 +132,9 @@ def from_environment() -> dict[str, Any]:
                                                         "5/hour"),
         "THROTTLE_REGISTER_PER_ACCOUNT": os.environ.get("THROTTLE_REGISTER_PER_ACCOUNT",
                                                         "5/hour"),
+        # "Mot de passe oublié ?": each request may send a message.
+        "THROTTLE_RESET_PER_ADDRESS": os.environ.get("THROTTLE_RESET_PER_ADDRESS", "10/hour"),
+        "THROTTLE_RESET_PER_ACCOUNT": os.environ.get("THROTTLE_RESET_PER_ACCOUNT", "5/hour"),
         "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", ""),
         "ROUTING_TIME_LIMIT_S": float(os.environ.get("ROUTING_TIME_LIMIT_S", "5")),
         # The driver's hour in the rounds' cost (cents): rounds that wait hours cost it.

@@ -13,7 +13,7 @@ from canteens.models import (
     StoredPlan,
     WeekOrder,
 )
-from paniers.accounts.models import User
+from paniers.accounts.models import Invitation, Membership, User
 from paniers.allocation.models import AllocationLine, BasketItem, Shortage
 from paniers.cycles.models import BasketFormat, OrderCycle, ProductStock
 from paniers.delivery.models import Route, RouteStop, UnservedPoint, Vehicle
@@ -39,6 +39,6 @@ __all__ = [
     "BasketFormat", "Canteen", "Farm", "Hub", "Order", "OrderCycle", "OrderLine",
     "PickupPoint", "Product", "ProductStock", "SupplyOffer", "User", "Vehicle",
     "NotificationPreference", "OutboundMessage", "PickupEvening", "Subscription",
-    "SubscriptionExtra", "SubscriptionPause", "SubscriptionRun",
+    "SubscriptionExtra", "SubscriptionPause", "SubscriptionRun", "Invitation", "Membership",
     "Payment", "ProviderEvent", "Refund", "SolidarityFund",
 ]

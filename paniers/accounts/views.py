@@ -4,10 +4,19 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
-from paniers.accounts import services
-from paniers.accounts.forms import LoginForm, RegisterForm
+from paniers.accounts import invitations, memberships, services
+from paniers.accounts.forms import (
+    ForgotPasswordForm,
+    JoinForm,
+    JoinWithAccountForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+    SwitchRoleForm,
+)
 from paniers.accounts.models import User
 from paniers.errors import ServiceError
 from paniers.redirects import safe_next, safe_referrer
@@ -88,3 +97,84 @@ def switch_language(code: str) -> Response:
     if current_user.is_authenticated:
         services.set_locale(current_user, code)
     return redirect(safe_referrer(url_for("main.home")))
+
+
+@blueprint.app_context_processor
+def role_choices() -> dict[str, object]:
+    """The roles the header offers to switch to (only for people with several)."""
+    def choices() -> list[tuple[int | None, str, bool]]:
+        if not current_user.is_authenticated:
+            return []
+        try:
+            held = memberships.held(current_user)
+        except SQLAlchemyError:  # an error page while the database is down: no switcher
+            return []
+        if len(held) < 2:
+            return []
+        return [(m.id, memberships.label(m), memberships.is_current(current_user, m))
+                for m in held]
+
+    return {"role_choices": choices}
+
+
+@blueprint.route("/role", methods=["POST"])
+@login_required
+def switch_role() -> Response:
+    form = SwitchRoleForm()
+    if not form.validate_on_submit():  # the current role chosen again: nothing to do
+        return redirect(url_for("main.home"))
+    chosen = memberships.switch_role(current_user, form.membership.data or 0)
+    flash(_("Vous êtes maintenant : %(role)s.", role=memberships.label(chosen)), "success")
+    return redirect(url_for("main.home"))
+
+
+@blueprint.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+@throttled("reset")
+def forgot_password() -> str | Response:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data or "")
+        # The same answer whether the address has an account or not.
+        flash(_("Si un compte existe avec cette adresse, un e-mail vient de lui être envoyé "
+                "avec un lien pour choisir un nouveau mot de passe (valable une heure)."),
+              "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot.html", form=form)
+
+
+@blueprint.route("/mot-de-passe/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> str | Response:
+    """The link of the reset message; a used, expired or bad one is a 400 page."""
+    services.user_for_reset(token)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.reset_password(token, form.password.data or "")
+        except ServiceError as error:
+            form.password.errors = [str(error)]
+        else:
+            start_session(user)
+            flash(_("Votre nouveau mot de passe est enregistré ; vos autres sessions sont "
+                    "fermées."), "success")
+            return redirect(url_for("main.home"))
+    return render_template("accounts/reset.html", form=form)
+
+
+@blueprint.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str) -> str | Response:
+    """The link of an invitation: choose a name and a password (or give the password of
+    the account the address has) and take the role."""
+    opened = invitations.open_link(token)
+    form = JoinWithAccountForm() if opened.account is not None else JoinForm()
+    if form.validate_on_submit():
+        name = form.name.data if isinstance(form, JoinForm) else ""
+        try:
+            user = invitations.accept(token, name=name or "", password=form.password.data or "")
+        except ServiceError as error:
+            form.password.errors = [str(error)]
+        else:
+            start_session(user)
+            flash(_("Bienvenue ! Vous êtes maintenant : %(role)s.", role=opened.label),
+                  "success")
+            return redirect(url_for("main.home"))
+    return render_template("accounts/invitation.html", form=form, opened=opened)

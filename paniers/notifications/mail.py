@@ -7,11 +7,28 @@ import os
 import re
 import smtplib
 import tempfile
+from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
+
+
+def build(subject: str, text: str, html: str, to: str, key: str, config: Any) -> EmailMessage:
+    """A French text + HTML message to an address that may have no account yet."""
+    email = EmailMessage()
+    email["Subject"] = subject
+    email["From"] = config["MAIL_FROM"]
+    email["To"] = to
+    email["Date"] = format_datetime(datetime.now(UTC))
+    email["Message-ID"] = make_msgid(idstring=re.sub(r"[^A-Za-z0-9.]", ".", key),
+                                     domain="paniers")
+    email.set_content(text)
+    email.add_alternative(html, subtype="html")
+    email["Content-Language"] = "fr"
+    return email
 
 
 def send(message: EmailMessage, key: str, config: Any) -> str:

@@ -17,7 +17,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from paniers.accounts.models import User
-from paniers.accounts.tokens import CONFIRM_MAX_AGE, confirmation_path
+from paniers.accounts.tokens import CONFIRM_MAX_AGE, RESET_MAX_AGE, confirmation_path, reset_path
 from paniers.allocation.outcome import what_households_see
 from paniers.cycles.models import BasketFormat, OrderCycle
 from paniers.cycles.states import PARIS
@@ -85,6 +85,10 @@ def facts(message: OutboundMessage) -> dict[str, Any]:
         user = db.session.get(User, message.user_id)
         return {"confirm_path": confirmation_path(user),
                 "confirm_hours": int(CONFIRM_MAX_AGE.total_seconds() // 3600)}
+    if message.kind == Kind.PASSWORD_RESET:  # signed now: valid for an hour from the sending
+        user = db.session.get(User, message.user_id)
+        return {"reset_path": reset_path(user),
+                "reset_minutes": int(RESET_MAX_AGE.total_seconds() // 60)}
     if message.kind in (Kind.CYCLE_OPEN, Kind.SUBSCRIPTION_SKIPPED):
         return _cycle_facts(message)
     order = db.session.get(Order, message.order_id)

@@ -23,9 +23,10 @@ class Kind(StrEnum):
     # About the account itself: always sent, not among the households' choices.
     ACCOUNT_EXISTS = "account_exists"  # someone tried to register with the address
     CONFIRM_EMAIL = "confirm_email"  # a new account: the link that activates it
+    PASSWORD_RESET = "password_reset"  # the link to choose a new password
 
 
-ALWAYS_SENT = (Kind.ACCOUNT_EXISTS, Kind.CONFIRM_EMAIL)
+ALWAYS_SENT = (Kind.ACCOUNT_EXISTS, Kind.CONFIRM_EMAIL, Kind.PASSWORD_RESET)
 CHOOSABLE = tuple(kind for kind in Kind if kind not in ALWAYS_SENT)
 
 

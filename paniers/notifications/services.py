@@ -17,11 +17,11 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from paniers.accounts.models import Role, User
+from paniers.accounts.models import Membership, Role, User
 from paniers.background import BrokerUnavailable, enqueue
 from paniers.cycles.models import OrderCycle
 from paniers.cycles.states import PARIS, CycleStatus
@@ -66,7 +66,7 @@ def set_preferences(user: User, wanted: set[str]) -> None:
 
 
 def wants(user: User, kind: str) -> bool:
-    if user.email.endswith(DELETED_DOMAIN):
+    if user.email.endswith(DELETED_DOMAIN) or user.deactivated_dt is not None:
         return False
     if kind in ALWAYS_SENT:
         return True
@@ -215,8 +215,12 @@ def notify_missed_pickup(order_id: int) -> list[int]:
 
 def notify_cycle_open(cycle_id: int) -> list[int]:
     """Every household: this week's baskets, and its subscription order if it has one."""
+    # Also the people acting in another role now (a farmer who orders a basket too).
+    orders_too = exists().where(Membership.user_id == User.id, Membership.active.is_(True),
+                                Membership.role == Role.HOUSEHOLD)
     households = db.session.scalars(select(User).where(
-        User.role == Role.HOUSEHOLD, User.email.not_like(f"%{DELETED_DOMAIN}")))
+        (User.role == Role.HOUSEHOLD) | orders_too, User.deactivated_dt.is_(None),
+        User.email.not_like(f"%{DELETED_DOMAIN}")))
     return _queue([(user, {"cycle_id": cycle_id}) for user in households], Kind.CYCLE_OPEN)
 
 
@@ -245,6 +249,16 @@ def notify_confirm_email(user_id: int) -> list[int]:
     if user is None or user.email_confirmed_dt is not None:
         return []
     return _queue([(user, {})], Kind.CONFIRM_EMAIL)
+
+
+def notify_password_reset(user_id: int) -> list[int]:
+    """Someone asked for a new password for ``user_id``: send the link that sets one. At
+    most one message a minute per account, however many requests."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        return []
+    minute = utcnow().strftime("%Y%m%d%H%M")
+    return _queue([(user, {"reference": minute})], Kind.PASSWORD_RESET)
 
 
 def notify_pickup_reminders(cycle_id: int) -> list[int]:

@@ -15,7 +15,14 @@ import pytest
 
 from paniers.accounts.tokens import confirmation_token
 from tests.integration.week import user
-from tests.support.access import Answer, Visitor, World, build_world
+from tests.support.access import (
+    Answer,
+    Visitor,
+    World,
+    build_world,
+    membership_of,
+    pending_invitation,
+)
 
 ACCOUNTS = {
     "anonymous": None,
@@ -43,6 +50,11 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "accounts.confirm": ANYONE,
     "accounts.switch_language": ANYONE,
     "accounts.logout": SIGNED_IN,
+    "accounts.switch_role": SIGNED_IN,
+    "accounts.forgot_password": ANYONE,
+    "accounts.reset_password": ANYONE,
+    "accounts.accept_invitation": ANYONE,
+    "profile.change_password": SIGNED_IN,
     "profile.page": SIGNED_IN,
     "profile.choose_messages": SIGNED_IN,
     "profile.delete": SIGNED_IN,
@@ -98,6 +110,14 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "notifications.log_page": COORDINATOR,
     "notifications.remind_now": COORDINATOR,
     "journal.index": COORDINATOR,
+    "members.index": COORDINATOR,
+    "members.invite": COORDINATOR,
+    "members.resend": COORDINATOR,
+    "members.revoke": COORDINATOR,
+    "members.add_role": COORDINATOR,
+    "members.remove_role": COORDINATOR,
+    "members.deactivate": COORDINATOR,
+    "members.reactivate": COORDINATOR,
     "payments.overview": COORDINATOR,
     "payments.overview_csv": COORDINATOR,
     "payments.statements": COORDINATOR,
@@ -127,6 +147,10 @@ ARGUMENTS: dict[str, Callable[[World, str], Any]] = {
     "dish_id": lambda world, role: 1,
     "move": lambda world, role: "clore",
     "code": lambda world, role: "fr",
+    # Members: the second household, its role and an invitation pending.
+    "user_id": lambda world, role: user(world.households[1].email).id,
+    "membership_id": lambda world, role: membership_of(world.households[1].email),
+    "invitation_id": lambda world, role: pending_invitation(),
     "filename": lambda world, role: "paniers.css",
     # A valid link (the household's address, confirmed already: following it again is
     # harmless); bad links are tests/integration/test_confirmation.py's.

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from canteens import menus
 from canteens import tasks as canteen_tasks
 from canteens.models import Canteen, PlanJob, StoredPlan
-from paniers.accounts.models import Role, User
+from paniers.accounts import invitations
+from paniers.accounts.models import Membership, Role, User
 from paniers.delivery.models import Route, RouteStop, Vehicle
 from paniers.extensions import db
 from paniers.orders import services as orders
@@ -196,3 +197,25 @@ class Answer:
                        response.get_data(as_text=True))
         finally:
             response.close()
+
+
+
+def membership_of(email: str) -> int:
+    """The id of the membership row of a household's role (written if it has none)."""
+    account = user(email)
+    found = db.session.scalar(select(Membership.id).where(Membership.user_id == account.id,
+                                                          Membership.active.is_(True)))
+    if found is None:
+        row = Membership(user_id=account.id, role=account.role, point_id=account.point_id,
+                         active=True)
+        db.session.add(row)
+        db.session.commit()
+        found = row.id
+    return int(found)
+
+
+def pending_invitation() -> int:
+    """An invitation of a new farmer of the demo's farm, pending (the same one each call)."""
+    farm_id = user("producteur@paniers.demo").farm_id
+    return invitations.invite("nouveau-producteur@example.org", Role.FARMER,
+                              farm_id=farm_id).id

@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
+from paniers.accounts import services as accounts
+from paniers.accounts.forms import ChangePasswordForm
 from paniers.accounts.profile import services
 from paniers.accounts.profile.forms import (
     KIND_LABELS,
@@ -14,6 +16,7 @@ from paniers.accounts.profile.forms import (
     NotificationsForm,
     ProfileForm,
 )
+from paniers.accounts.views import start_session
 from paniers.allocation.outcome import what_households_see
 from paniers.errors import ServiceError
 from paniers.notifications import services as notifications
@@ -40,13 +43,15 @@ def _notifications_form() -> NotificationsForm:
     return form
 
 
-def _page(profile: ProfileForm | None = None, deletion: DeleteAccountForm | None = None) -> str:
+def _page(profile: ProfileForm | None = None, deletion: DeleteAccountForm | None = None,
+          password: ChangePasswordForm | None = None) -> str:
     orders = orders_of(current_user)
     contents, shortages = what_households_see(orders)
     return render_template(
         "accounts/profile.html", profile=profile or _profile_form(),
         choices=_notifications_form(), kinds=KIND_LABELS,
-        deletion=deletion or DeleteAccountForm(), orders=orders, contents=contents,
+        deletion=deletion or DeleteAccountForm(), password=password or ChangePasswordForm(),
+        orders=orders, contents=contents,
         shortages=shortages)
 
 
@@ -93,3 +98,20 @@ def delete() -> str | Response:
                   "success")
             return redirect(url_for("main.home"))
     return _page(deletion=form)
+
+
+@blueprint.route("/mot-de-passe", methods=["POST"])
+@login_required
+def change_password() -> str | Response:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current.data or "",
+                                     form.password.data or "")
+        except ServiceError as error:
+            form.current.errors = [str(error)]
+        else:
+            start_session(current_user._get_current_object())  # the other sessions end
+            flash(_("Mot de passe changé ; vos autres sessions sont fermées."), "success")
+            return redirect(url_for("profile.page"))
+    return _page(password=form)
