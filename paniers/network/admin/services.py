@@ -13,6 +13,7 @@ import unicodedata
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from paniers.accounts.models import Role, User
@@ -128,8 +129,9 @@ def _check_format(fmt: BasketFormat | None, values: dict[str, Any]) -> None:
         raise Refused(_("Cette semaine est close : ses formats de panier ne changent plus."))
     sold = fmt.sold if fmt is not None else 0
     if values["quota"] < sold:
-        raise Refused(_("Déjà %(n)d vendus : le quota ne peut descendre en dessous.", n=sold),
-                      "quota")
+        raise Refused(ngettext("Déjà %(num)d panier vendu : le quota ne peut descendre en "
+                               "dessous.", "Déjà %(num)d paniers vendus : le quota ne peut "
+                               "descendre en dessous.", sold), "quota")
     if sold and fmt is not None:
         for field in SOLD_TERMS:
             if values[field] != getattr(fmt, field):

@@ -166,7 +166,8 @@ def edit(kind: str, thing_id: int) -> str | Response:
     if form.validate_on_submit() and _save(chosen, form, thing_id, {}) is not None:
         flash(_("Fiche enregistrée."), "success")
         return redirect(url_for("network.edit", kind=kind, thing_id=thing_id))
-    return _form_page(chosen, form, thing, services.subject(thing),
+    title = thing.label if chosen is FORMATS else thing.name
+    return _form_page(chosen, form, thing, title,
                       week=thing.cycle if chosen is FORMATS else None)
 
 
