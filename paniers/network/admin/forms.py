@@ -126,6 +126,8 @@ class FarmForm(PositionForm, FarmProfileForm):
     name = _text(_l("Nom de la ferme"), 120, required=True)
     organic_status = SelectField(_l("Statut bio"), choices=ORGANIC_CHOICES)
     conversion_start_date = DateField(_l("Début de la conversion"), validators=[Optional()])
+    drop_windows = WindowsField(_l("Dépôt à la plateforme (par exemple « jeudi 14:00-18:00 »)"))
+    notes = _text(_l("Notes internes"), 255)
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
@@ -208,12 +210,14 @@ class PointForm(PositionForm):
     kind = SelectField(_l("Type de point"), choices=POINT_KIND_CHOICES)
     capacity_baskets = IntegerField(_l("Capacité (paniers, vide si sans limite)"), validators=[
         Optional(), NumberRange(min=1, max=5000, message=_l("Entre 1 et 5 000 paniers."))])
-    delivery_weekday = SelectField(_l("Jour de livraison"), choices=WEEKDAY_CHOICES, coerce=int)
+    delivery_weekday = SelectField(_l("Jour de livraison"), choices=WEEKDAY_CHOICES, coerce=int,
+                                   default=5)
     delivery_start_min = ClockField(_l("Livraison possible de (HH:MM)"))
     delivery_end_min = ClockField(_l("jusqu'à (HH:MM)"))
     delivery_overrides = WindowsField(_l("Autres jours de livraison, s'ils diffèrent "
                                          "(par exemple « samedi 08:00-10:00 »)"))
-    pickup_weekday = SelectField(_l("Jour de retrait"), choices=WEEKDAY_CHOICES, coerce=int)
+    pickup_weekday = SelectField(_l("Jour de retrait"), choices=WEEKDAY_CHOICES, coerce=int,
+                                   default=5)
     pickup_start_min = ClockField(_l("Retrait des paniers de (HH:MM)"))
     pickup_end_min = ClockField(_l("jusqu'à (HH:MM)"))
     pickup_overrides = WindowsField(_l("Autres jours de retrait, s'ils diffèrent "
@@ -247,7 +251,8 @@ class PointAccessForm(NetworkForm):
 
 class HubForm(PositionForm):
     name = _text(_l("Nom de la plateforme"), 120, required=True)
-    weekday = SelectField(_l("Jour d'ouverture"), choices=WEEKDAY_CHOICES, coerce=int)
+    weekday = SelectField(_l("Jour d'ouverture"), choices=WEEKDAY_CHOICES, coerce=int,
+                                   default=5)
     open_start_min = ClockField(_l("Ouverte de (HH:MM)"))
     open_end_min = ClockField(_l("jusqu'à (HH:MM)"))
     notes = _text(_l("Notes"), 255)
