@@ -48,7 +48,7 @@ def test_a_coordinator_adds_a_farm_with_its_areas_in_hectares(browser):
     browser.login(COORDINATOR)
     page = browser.post("/reseau/fermes/nouveau", FARM)
     assert page.status_code == 200, page.text[:2000]
-    assert "Ferme des Hirondelles est ajouté au réseau" in page.text
+    assert "Ajouté au réseau : Ferme des Hirondelles" in page.text
     farm = named(Farm, "Ferme des Hirondelles")
     assert (farm.farmed_area_ares, farm.organic_area_ares) == (1250, 800)
     assert (farm.lat, farm.lon, farm.organic_status) == (50.493, 2.852, "C2")
@@ -126,7 +126,7 @@ PRODUCT = {"name": "Panais", "category": "vegetable", "unit": "kg", "unit_weight
 def test_a_coordinator_adds_a_product_in_season_from_october_to_march(browser, app):
     browser.login(COORDINATOR)
     page = browser.post("/reseau/produits/nouveau", PRODUCT)
-    assert "Panais est ajouté au réseau" in page.text
+    assert "Ajouté au réseau : Panais" in page.text
     parsnip = named(Product, "Panais")
     assert (parsnip.months, parsnip.reference_price_cents, parsnip.nursery_portion_g) == (
         "10-12;1-3", 320, None)
@@ -157,7 +157,7 @@ POINT = {"name": "Médiathèque Nelson Mandela", "kind": "relay", "town": "Liév
 def test_a_coordinator_adds_a_relay_point_with_a_saturday_pickup(browser):
     browser.login(COORDINATOR)
     page = browser.post("/reseau/points/nouveau", POINT)
-    assert "Médiathèque Nelson Mandela est ajouté au réseau" in page.text
+    assert "Ajouté au réseau : Médiathèque Nelson Mandela" in page.text
     point = named(PickupPoint, "Médiathèque Nelson Mandela")
     assert (point.pickup_start_min, point.pickup_end_min) == (16 * 60 + 30, 19 * 60)
     assert point.pickup_overrides == "Sat 10:00-12:00"
@@ -187,7 +187,7 @@ def test_a_deactivated_point_is_no_longer_offered_but_past_orders_still_show_it(
     browser.login(COORDINATOR)
     page = browser.post(f"/reseau/points/{bully.id}/desactiver", {},
                         form_page=f"/reseau/points/{bully.id}")
-    assert "n'est plus proposé" in page.text
+    assert "Plus proposé à la commande, gardé dans l'historique" in page.text
     listed = f">{bully.name}</a>"
     assert listed not in browser.get("/reseau/points/").text
     assert listed in browser.get("/reseau/points/?etat=inactifs").text
@@ -210,7 +210,7 @@ def test_a_coordinator_adds_a_hub_and_a_canteen_delivered_at_a_canteen_point(bro
     page = browser.post("/reseau/plateformes/nouveau", {
         "name": "Dépôt de Lens", "town": "Lens", "address": "", "lat": "50,43", "lon": "2,83",
         "weekday": "5", "open_start_min": "05:30", "open_end_min": "18:00", "notes": ""})
-    assert "Dépôt de Lens est ajouté au réseau" in page.text
+    assert "Ajouté au réseau : Dépôt de Lens" in page.text
     assert named(Hub, "Dépôt de Lens").open_start_min == 330
 
     relay = db.session.scalar(select(PickupPoint).where(PickupPoint.code == "relay-loos"))
@@ -223,7 +223,7 @@ def test_a_coordinator_adds_a_hub_and_a_canteen_delivered_at_a_canteen_point(bro
     assert "Choisissez un point de livraison de type cantine." in page.text
     assert state(Canteen) == before
     page = browser.post("/reseau/cantines/nouveau", canteen | {"point_id": str(school.id)})
-    assert "École Pasteur est ajouté au réseau" in page.text
+    assert "Ajouté au réseau : École Pasteur" in page.text
     added = named(Canteen, "École Pasteur")
     assert (added.service_days, added.budget_cents_per_meal, added.local_target_pct) == (
         "1,2,4,5", 210, 100)

@@ -139,7 +139,7 @@ def create(kind: str) -> str | Response:
         extra = {"cycle_id": week.id} if week is not None else {}
         thing = _save(chosen, form, None, extra)
         if thing is not None:
-            flash(_("%(name)s est ajouté au réseau.", name=services.subject(thing)), "success")
+            flash(_("Ajouté au réseau : %(name)s.", name=services.subject(thing)), "success")
             return redirect(url_for("network.edit", kind=kind, thing_id=thing.id))
     return _form_page(chosen, form, None, str(chosen.new), weeks=weeks, week=week)
 
@@ -190,9 +190,9 @@ def _switch(kind: str, thing_id: int, *, active: bool) -> Response:
         return redirect(url_for("network.edit", kind=kind, thing_id=thing_id))
     thing = services.set_active(_kind(kind), thing_id, active)
     name = services.subject(thing)
-    flash(_("%(name)s est réactivé.", name=name) if active else _(
-        "%(name)s est désactivé : il n'est plus proposé, l'historique le garde.", name=name),
-        "success")
+    flash(_("Réactivé : %(name)s.", name=name) if active else _(
+        "Désactivé : %(name)s. Plus proposé à la commande, gardé dans l'historique.",
+        name=name), "success")
     return redirect(url_for("network.edit", kind=kind, thing_id=thing_id))
 
 
