@@ -51,6 +51,8 @@ class Table:
     file: str
     columns: tuple[str, ...]
     rows: tuple[Row, ...]
+    # Lines whose cells do not match the header (a comma in "4,44"): line, cells found.
+    ragged: tuple[tuple[int, int], ...] = ()
 
 
 def folder_texts(folder: Path) -> dict[str, bytes]:
@@ -95,15 +97,16 @@ def read_table(file: str, data: bytes) -> Table:
     unknown = [c for c in header if c not in COLUMNS[file] + OPTIONAL_COLUMNS[file]]
     if unknown or len(set(header)) != len(header):
         raise FileProblem(file, "unknown_columns", ", ".join(unknown or header))
-    rows = []
+    rows, ragged = [], []
     for cells in reader:
         line = numbered[reader.line_num - 1][0]
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):
-            raise FileProblem(file, "cell_count", str(line))
+            ragged.append((line, len(cells)))
+            continue
         rows.append(Row(file, line, {c: v.strip() for c, v in zip(header, cells, strict=True)}))
-    return Table(file, header, tuple(rows))
+    return Table(file, header, tuple(rows), tuple(ragged))
 
 
 def write_table(columns: tuple[str, ...], rows: list[Mapping[str, str]]) -> str:

@@ -329,6 +329,12 @@ def _vehicle(cells: RowReader, hub_codes: set[str]) -> Record:
 def read_records(tables: dict[str, Table], known_hubs: set[str],
                  problems: list[Problem]) -> list[Record]:
     """All three files' records (network first: the fleet refers to its hubs)."""
+    for table in tables.values():
+        for line, found in table.ragged:
+            problems.append(Problem(table.file, line, "", _(
+                "%(found)d cellules au lieu de %(expected)d (une virgule dans un nombre ? "
+                "écrire 4.44, ou mettre le texte entre guillemets)", found=found,
+                expected=len(table.columns))))
     records = network_records(tables[NETWORK], problems)
     hubs = known_hubs | {r.key for r in records if r.kind == "hub"}
     records += product_records(tables[PRODUCE], problems)

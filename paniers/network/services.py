@@ -72,8 +72,6 @@ def file_problem_message(problem: FileProblem) -> str:
         "missing_columns": _("colonnes manquantes : %(detail)s", detail=problem.detail),
         "unknown_columns": _("colonnes inconnues ou en double : %(detail)s",
                              detail=problem.detail),
-        "cell_count": _("ligne %(detail)s : pas le même nombre de cellules que l'en-tête",
-                        detail=problem.detail),
         "too_big": _("fichier trop gros"),
         "not_zip": _("ce n'est pas une archive zip lisible"),
     }
