@@ -7,11 +7,9 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from paniers.network import export, files, services
-
-KIND_LABELS = {"hub": "plateformes", "farm": "fermes", "point": "points de retrait",
-               "product": "produits", "vehicle": "véhicules"}
 
 
 @click.group("network")
@@ -29,7 +27,7 @@ def summary_lines(result: services.ImportResult) -> list[str]:
     lines = []
     for kind, counter in result.counts.items():
         lines.append(_("%(kind)s : %(created)d à ajouter, %(updated)d à modifier, "
-                       "%(unchanged)d sans changement", kind=KIND_LABELS[kind],
+                       "%(unchanged)d sans changement", kind=services.KIND_LABELS[kind],
                        created=counter["created"], updated=counter["updated"],
                        unchanged=counter["unchanged"]))
     for invitation in result.to_invite:
@@ -53,11 +51,12 @@ def import_command(path: Path, dry_run: bool) -> None:
     if not result.ok:
         for problem in result.problems:
             click.echo(str(problem), err=True)
-        raise click.ClickException(_("%(num)d problème(s) : rien n'a été importé.",
-                                     num=len(result.problems)))
+        raise click.ClickException(ngettext(
+            "%(num)d problème : rien n'a été importé.",
+            "%(num)d problèmes : rien n'a été importé.", len(result.problems)))
     for line in summary_lines(result):
         click.echo(line)
-    click.echo(_("Essai : rien n'a été écrit.") if dry_run else _("Réseau importé."))
+    click.echo(_("Essai : rien n'a été écrit.") if dry_run else services.summary(result))
 
 
 @network_group.command("export")

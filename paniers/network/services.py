@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from canteens.models import Canteen
@@ -33,6 +35,8 @@ MODELS: dict[str, tuple[Any, str]] = {
     "product": (Product, "name"), "vehicle": (Vehicle, "code"),
 }
 KIND_ORDER = ("hub", "farm", "point", "product", "vehicle")
+KIND_LABELS = {"hub": _l("Plateformes"), "farm": _l("Fermes"), "point": _l("Points de retrait"),
+               "product": _l("Produits"), "vehicle": _l("Véhicules")}
 ROAD_DETOUR = 1.3  # roads are not straight
 
 
@@ -54,6 +58,7 @@ class ImportResult:
     # kind -> {"created": n, "updated": n, "unchanged": n}
     counts: dict[str, Counter[str]] = field(default_factory=dict)
     to_invite: list[Invitation] = field(default_factory=list)
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # kind, key, outcome
     applied: bool = False
 
     @property
@@ -62,6 +67,13 @@ class ImportResult:
 
     def total(self, outcome: str) -> int:
         return sum(counter[outcome] for counter in self.counts.values())
+
+
+def summary(result: ImportResult) -> str:
+    created = ngettext("%(num)d ajout", "%(num)d ajouts", result.total("created"))
+    updated = ngettext("%(num)d modification", "%(num)d modifications",
+                       result.total("updated"))
+    return _("Réseau importé : %(created)s, %(updated)s.", created=created, updated=updated)
 
 
 def file_problem_message(problem: FileProblem) -> str:
@@ -208,6 +220,8 @@ def import_network(texts: Mapping[str, bytes], *, dry_run: bool = False,
         result.counts[kind] = Counter({"created": 0, "updated": 0, "unchanged": 0})
     for record, outcome in outcomes:
         result.counts[record.kind][outcome] += 1
+        if outcome != "unchanged":
+            result.changes.append((record.kind, record.key, outcome))
     if dry_run:
         result.to_invite = [Invitation(r.email, "", r.key) for r, _o in outcomes
                             if r.email and _new_email(r, existing)]

@@ -211,7 +211,7 @@ def test_the_command_dry_run_prints_the_counts_per_kind(app, tmp_path):
     runner = app.test_cli_runner()
     outcome = runner.invoke(args=["network", "import", str(DATA), "--dry-run"])
     assert outcome.exit_code == 0, outcome.output
-    assert "points de retrait : 0 à ajouter, 0 à modifier, 18 sans changement" in outcome.output
+    assert "Points de retrait : 0 à ajouter, 0 à modifier, 18 sans changement" in outcome.output
     assert "Essai : rien n'a été écrit." in outcome.output
     exported = runner.invoke(args=["network", "export", str(tmp_path / "out")])
     assert exported.exit_code == 0
