@@ -40,6 +40,7 @@ from paniers.health import blueprint as health
 from paniers.journal.views import blueprint as journal
 from paniers.main import blueprint as main
 from paniers.network.admin.views import blueprint as network
+from paniers.network.views import blueprint as network_import
 from paniers.notifications.views import blueprint as notifications
 from paniers.orders.views import blueprint as orders
 from paniers.payments.views import blueprint as payments
@@ -112,7 +113,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     for blueprint in (main, accounts, cycles, allocation, delivery, orders, points, producers,
                       canteens, health, payments, profile, subscriptions, notifications, journal,
-                      network):
+                      network, network_import):
         app.register_blueprint(blueprint)
 
 

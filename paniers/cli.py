@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from paniers import migrate
 from paniers.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, is_seeded, seed_demo
+from paniers.network.commands import network_group
 
 
 @click.group("db")
@@ -50,3 +51,4 @@ def seed_demo_command(if_empty: bool) -> None:
 def register(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(network_group)

@@ -66,7 +66,7 @@ class PickupPoint(db.Model):  # type: ignore[name-defined,misc]
     # the overrides hold the other weekdays' windows where they differ, as
     # "Sat 09:00-12:00" (parsed and formatted by paniers.windows).
     delivery_weekday: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
-    pickup_weekday: Mapped[int | None] = mapped_column(Integer, default=5)
+    pickup_weekday: Mapped[int | None] = mapped_column(Integer)  # None: delivery_weekday
     delivery_overrides: Mapped[str] = mapped_column(String(200), default="", server_default="")
     pickup_overrides: Mapped[str] = mapped_column(String(200), default="", server_default="")
     address: Mapped[str] = mapped_column(String(300), default="", server_default="")
