@@ -58,7 +58,8 @@ def test_a_coordinator_places_a_new_point_with_a_tap_on_the_map(
     page.locator("#pickup_end_min").fill("19:00")
     page.get_by_role("button", name="Enregistrer").click()
 
-    expect(page.get_by_role("status")).to_contain_text("Ajouté au réseau : Épicerie solidaire du 12")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Ajouté au réseau : Épicerie solidaire du 12")
     assert page.locator("#position-map .leaflet-tile-loaded").count() == 0  # no tile came
     assert refused == []  # the map runs under the Content-Security-Policy
     page.screenshot(path=str(artifacts / "network-new-point.png"), full_page=True)

@@ -17,11 +17,9 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from paniers import windows
 from paniers.money import parse_decimal
+from paniers.network.reading import FRANCE_LAT, FRANCE_LON  # the importer's bounds
 from producers.models import parse_months
 
-# Metropolitan France and Corsica, with a little margin for the coast.
-FRANCE_LAT = (41.3, 51.2)
-FRANCE_LON = (-5.3, 9.7)
 MAX_HECTARES = 100_000
 MAX_WINDOWS_CHARS = 200  # the column's size
 
