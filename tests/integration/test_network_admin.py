@@ -313,3 +313,37 @@ def test_a_host_keeps_their_points_access_notes_and_no_other(browser, app):
         "csrf_token": browser.csrf(own), "access_notes": "pris"})
     assert refused.status_code == 403 and state(PickupPoint) == before
     assert browser.get("/reseau/points/").status_code == 403
+
+
+def test_a_deactivated_product_leaves_the_catalogue_and_stays_in_past_orders(browser, app):
+    cycle = open_week(supply={"Pomme de terre": 50_000, "Oeufs": 10})
+    eggs = product("Oeufs")
+    orders.place_order(user("foyer@paniers.demo"), cycle.id,
+                       db.session.scalar(select(PickupPoint.id).where(
+                           PickupPoint.code == "relay-loos")),
+                       orders.Cart({}, {eggs.id: 1}))
+    household = type(browser)(app)
+    household.login("foyer@paniers.demo")
+    assert "Oeufs" in household.get("/catalogue").text
+
+    browser.login(COORDINATOR)
+    browser.post(f"/reseau/produits/{eggs.id}/desactiver", {},
+                 form_page=f"/reseau/produits/{eggs.id}")
+    assert not named(Product, "Oeufs").active
+    assert "Oeufs" not in household.get("/catalogue").text
+    assert "Oeufs" in household.get("/mes-commandes").text
+    assert ">Oeufs</a>" in browser.get("/reseau/produits/?etat=inactifs").text
+
+
+def test_a_deactivated_basket_format_is_no_longer_offered_that_week(browser, app):
+    cycle = open_week()
+    large = next(f for f in cycle.formats if f.code == "large")
+    household = type(browser)(app)
+    household.login("foyer@paniers.demo")
+    assert "Grand panier" in household.get("/catalogue").text
+    browser.login(COORDINATOR)
+    page = browser.post(f"/reseau/paniers/{large.id}/desactiver", {},
+                        form_page=f"/reseau/paniers/{large.id}")
+    assert "Désactivé : Grand panier" in page.text
+    assert "Grand panier" not in household.get("/catalogue").text
+    assert journal("network.deactivated") == [f"Grand panier ({cycle.delivery_date.isoformat()})"]
