@@ -347,3 +347,38 @@ def test_a_deactivated_basket_format_is_no_longer_offered_that_week(browser, app
     assert "Désactivé : Grand panier" in page.text
     assert "Grand panier" not in household.get("/catalogue").text
     assert journal("network.deactivated") == [f"Grand panier ({cycle.delivery_date.isoformat()})"]
+
+
+def test_the_next_week_starts_with_the_formats_as_coordinators_last_set_them(browser):
+    from datetime import timedelta
+
+    from paniers.cycles.models import OrderCycle
+
+    cycle = open_week()
+    browser.login(COORDINATOR)
+    browser.post("/reseau/paniers/nouveau", {
+        "semaine": str(cycle.id), "name": "Panier famille", "price_cents": "30",
+        "solidarity_price_cents": "12", "target_weight_g": "7,5", "min_products": "7",
+        "quota": "20"})
+    large = next(f for f in cycle.formats if f.code == "large")
+    browser.post(f"/reseau/paniers/{large.id}/desactiver", {},
+                 form_page=f"/reseau/paniers/{large.id}")
+
+    later = cycle.delivery_date + timedelta(days=7)
+    browser.post("/coordination/cycles", {
+        "delivery_date": later.isoformat(), "cutoff": (later - timedelta(days=2)).isoformat()
+        + "T06:00", "quota_small": "30", "quota_medium": "40", "quota_large": "20"})
+    db.session.expire_all()
+    week = db.session.scalar(select(OrderCycle).where(OrderCycle.delivery_date == later))
+    offered = {f.label: (f.price_cents, f.solidarity_price_cents, f.quota) for f in week.formats}
+    assert offered == {"Petit panier": (1200, None, 30), "Panier moyen": (1800, None, 40),
+                       "Panier famille": (3000, 1200, 20)}
+
+
+def test_the_only_active_hub_cannot_be_deactivated(browser):
+    hub = db.session.scalar(select(Hub))
+    browser.login(COORDINATOR)
+    page = browser.post(f"/reseau/plateformes/{hub.id}/desactiver", {},
+                        form_page=f"/reseau/plateformes/{hub.id}")
+    assert "C'est la seule plateforme active" in page.text
+    assert named(Hub, hub.name).active and journal("network.deactivated") == []

@@ -199,6 +199,10 @@ def set_active(kind: Kind, thing_id: int, active: bool) -> Any:
     thing = get(kind, thing_id)
     if kind is FORMATS and thing.cycle.status not in EDITABLE_WEEKS:
         raise Refused(_("Cette semaine est close : ses formats de panier ne changent plus."))
+    if kind is HUBS and not active and thing.active and db.session.scalar(
+            select(func.count()).select_from(Hub).where(Hub.active.is_(True))) == 1:
+        raise Refused(_("C'est la seule plateforme active : les tournées partent d'elle. "
+                        "Ajoutez-en une autre avant de la désactiver."))
     if thing.active != active:
         thing.active = active
         journal.record("network.reactivated" if active else "network.deactivated",

@@ -188,7 +188,11 @@ def _switch(kind: str, thing_id: int, *, active: bool) -> Response:
     if not FlaskForm().validate_on_submit():
         flash(_("Le formulaire a expiré, réessayez."), "error")
         return redirect(url_for("network.edit", kind=kind, thing_id=thing_id))
-    thing = services.set_active(_kind(kind), thing_id, active)
+    try:
+        thing = services.set_active(_kind(kind), thing_id, active)
+    except services.Refused as refusal:
+        flash(str(refusal), "error")
+        return redirect(url_for("network.edit", kind=kind, thing_id=thing_id))
     name = services.subject(thing)
     flash(_("Réactivé : %(name)s.", name=name) if active else _(
         "Désactivé : %(name)s. Plus proposé à la commande, gardé dans l'historique.",
