@@ -382,3 +382,41 @@ def test_the_only_active_hub_cannot_be_deactivated(browser):
                         form_page=f"/reseau/plateformes/{hub.id}")
     assert "C'est la seule plateforme active" in page.text
     assert named(Hub, hub.name).active and journal("network.deactivated") == []
+
+
+NETWORK_TABLES = ["farms", "products", "pickup_points", "hubs", "canteens", "basket_formats",
+                  "journal_entries"]
+
+
+def test_the_network_forms_survive_hostile_values(browser, monkeypatch):
+    """Whatever is typed, never a server error, and a refused form writes nothing."""
+    from tests.integration import test_fuzz_forms as fuzzing
+
+    monkeypatch.setattr(fuzzing, "WRITTEN", NETWORK_TABLES)
+    cycle = open_week()
+    farm = db.session.scalar(select(Farm).where(Farm.code == "farm-marais"))
+    point = db.session.scalar(select(PickupPoint).where(PickupPoint.code == "relay-loos"))
+    browser.login(COORDINATOR)
+    fuzzing.fuzz(browser, f"/reseau/fermes/{farm.id}", "lat")
+    fuzzing.fuzz(browser, "/reseau/points/nouveau", "pickup_overrides", defaults=POINT)
+    fuzzing.fuzz(browser, f"/reseau/produits/{product('Carotte').id}", "months")
+    fuzzing.fuzz(browser, f"/reseau/paniers/{cycle.formats[0].id}", "solidarity_price_cents")
+    fuzzing.fuzz(browser, "/reseau/cantines/nouveau", "service_days", defaults={
+        "name": "Crèche", "kind": "nursery", "meals_per_day": "20", "local_target_pct": "100",
+        "budget_cents_per_meal": "2"})
+    farmer = type(browser)(browser.app)
+    farmer.login("producteur@paniers.demo")
+    fuzzing.fuzz(farmer, f"/fermes/{user('producteur@paniers.demo').farm_id}/profil",
+                 "farmed_area_ares")
+    host = type(browser)(browser.app)
+    host.login("hote@paniers.demo")
+    fuzzing.fuzz(host, f"/points/{point.id}/acces", "access_notes")
+
+
+def test_the_network_pages_speak_english_too(browser):
+    browser.login(COORDINATOR)
+    browser.post("/langue/en", {}, form_page="/reseau/")
+    page = browser.get("/reseau/produits/nouveau").text
+    assert "New product" in page and "Months in season" in page and "October" in page
+    page = browser.post("/reseau/fermes/nouveau", FARM | {"lat": "60"})
+    assert "This position is outside metropolitan France" in page.text

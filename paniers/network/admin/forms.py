@@ -20,6 +20,7 @@ from wtforms.validators import (
 
 from paniers.cleantext import CleanForm
 from paniers.fields import MoneyField, QuantityField
+from paniers.formids import as_id
 from paniers.network.admin.fields import (
     ClockField,
     DecimalTextField,
@@ -271,7 +272,8 @@ CANTEEN_KIND_CHOICES = [("nursery", _l("École maternelle")),
 class CanteenForm(NetworkForm):
     name = _text(_l("Nom de la cantine"), 120, required=True)
     kind = SelectField(_l("Type de cantine"), choices=CANTEEN_KIND_CHOICES)
-    point_id = SelectField(_l("Point de livraison (un point de type cantine)"), coerce=int,
+    # Any id reads (0 when it is none): the service says which points may serve.
+    point_id = SelectField(_l("Point de livraison (un point de type cantine)"), coerce=as_id,
                            choices=[], validate_choice=False)
     meals_per_day = IntegerField(_l("Repas par jour de service"), validators=[
         _given(), NumberRange(min=1, max=5000, message=_l("Entre 1 et 5 000 repas."))])
