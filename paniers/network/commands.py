@@ -52,8 +52,8 @@ def import_command(path: Path, dry_run: bool) -> None:
         for problem in result.problems:
             click.echo(str(problem), err=True)
         raise click.ClickException(ngettext(
-            "%(num)d problème : rien n'a été importé.",
-            "%(num)d problèmes : rien n'a été importé.", len(result.problems)))
+            "%(num)d problème : rien n'a été importé",
+            "%(num)d problèmes : rien n'a été importé", len(result.problems)))
     for line in summary_lines(result):
         click.echo(line)
     click.echo(_("Essai : rien n'a été écrit.") if dry_run else services.summary(result))

@@ -92,7 +92,7 @@ def produce_rows() -> list[dict[str, str]]:
 def fleet_rows() -> list[dict[str, str]]:
     rows = []
     for vehicle in _active(Vehicle):
-        hub = db.session.get(Hub, vehicle.hub_id)
+        hub = db.session.get_one(Hub, vehicle.hub_id)
         rows.append({
             "id": vehicle.code, "kind": vehicle.kind, "name": vehicle.name,
             "start": hub.code, "end": hub.code, "capacity_kg": str(vehicle.capacity_kg),

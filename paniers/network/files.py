@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -109,7 +109,7 @@ def read_table(file: str, data: bytes) -> Table:
     return Table(file, header, tuple(rows), tuple(ragged))
 
 
-def write_table(columns: tuple[str, ...], rows: list[Mapping[str, str]]) -> str:
+def write_table(columns: tuple[str, ...], rows: Sequence[Mapping[str, str]]) -> str:
     """The CSV text, with the reference files' conventions (``\\n`` lines, minimal quoting)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

@@ -197,9 +197,10 @@ def _network_record(cells: RowReader) -> Record | None:
         cells.fail("kind", _("type « %(value)s » inconnu (%(known)s)", value=kind,
                              known=", ".join(NETWORK_KINDS)))
         return None
-    common = {"name": cells.text("name", 120, required=True),
-              "town": cells.text("town", 80, required=True),
-              "notes": cells.text("notes", 255), "address": cells.text("address", 300)}
+    common: dict[str, Any] = {
+        "name": cells.text("name", 120, required=True),
+        "town": cells.text("town", 80, required=True),
+        "notes": cells.text("notes", 255), "address": cells.text("address", 300)}
     position = cells.position()
     if position is not None:
         common["lat"], common["lon"] = position

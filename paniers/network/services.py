@@ -149,7 +149,7 @@ def _complete(records: list[Record], problems: list[Problem]) -> None:
 
 def _current(kind: str, stored: Any, name: str) -> Any:
     if kind == "vehicle" and name == "hub_code":
-        return db.session.get(Hub, stored.hub_id).code
+        return db.session.get_one(Hub, stored.hub_id).code
     return getattr(stored, name)
 
 

@@ -216,3 +216,27 @@ def test_the_command_dry_run_prints_the_counts_per_kind(app, tmp_path):
     exported = runner.invoke(args=["network", "export", str(tmp_path / "out")])
     assert exported.exit_code == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(FILE_NAMES)
+
+
+def test_a_point_open_on_other_days_keeps_each_weekdays_window_and_writes_them_back(
+        empty_app, tmp_path):
+    folder = bad_folder(tmp_path, network=[(
+        "Fri 09:00-12:00,Fri 09:00-19:00,partner shop; baskets",
+        "Fri 09:00-12:00; Sat 08:00-10:00,Fri 09:00-19:00; Sat 09:00-12:30,"
+        "partner shop; baskets")])
+    assert import_network(folder_texts(folder)).applied
+    shop = db.session.scalar(select(PickupPoint).where(PickupPoint.code == "shop-lens"))
+    assert (shop.delivery_weekday, shop.delivery_start_min, shop.delivery_end_min) == (
+        5, 540, 720)
+    assert shop.pickup_overrides == "Sat 09:00-12:30"
+    export.export_folder(tmp_path / "out")
+    assert (tmp_path / "out" / "network.csv").read_bytes() == (folder / "network.csv").read_bytes()
+
+
+def test_an_id_already_naming_another_kind_of_thing_is_refused(app, tmp_path):
+    folder = bad_folder(tmp_path, network=[("relay-loos,relay", "farm-marais,relay")])
+    problems = [str(p) for p in import_network(folder_texts(folder)).problems]
+    assert problems == ["network.csv, ligne 9, colonne « id » : « farm-marais » est déjà à la "
+                        "ligne 3",
+                        "network.csv, ligne 9, colonne « id » : « farm-marais » désigne déjà "
+                        "autre chose dans le réseau (farm)"]

@@ -89,3 +89,21 @@ def test_the_export_downloads_the_three_files_in_a_zip(browser):
 def test_a_household_cannot_import(browser):
     browser.login("foyer@paniers.demo")
     assert browser.get(PAGE).status_code == 403
+
+
+def test_hostile_uploads_get_a_clear_answer_and_change_nothing(browser):
+    browser.login(COORDINATOR)
+    before = counts()
+    garbage = {"network": (io.BytesIO(b"\xff\xfe\x00binary"), "network.csv"),
+               "produce": (io.BytesIO(b""), "produce.csv"),
+               "fleet": (io.BytesIO(b"id\n" + b"x\n" * 1000), "fleet.csv")}
+    page = browser.post(PAGE, garbage)
+    assert page.status_code == 200
+    assert "network.csv : le fichier n'est pas en UTF-8" in page.text
+    assert "produce.csv : le fichier est vide" in page.text
+    assert "fleet.csv : colonnes manquantes" in page.text
+    for payload in ("", "not base64!", "QUJD", "UEsDBA=="):
+        answer = browser.post("/reseau/import/confirmer", {"payload": payload}, form_page=PAGE)
+        assert answer.status_code == 200
+        assert "déposez les fichiers à nouveau" in answer.text
+    assert counts() == before
