@@ -420,3 +420,15 @@ def test_the_network_pages_speak_english_too(browser):
     assert "New product" in page and "Months in season" in page and "October" in page
     page = browser.post("/reseau/fermes/nouveau", FARM | {"lat": "60"})
     assert "This position is outside metropolitan France" in page.text
+
+
+def test_a_points_page_lists_its_hosts_and_the_address_still_to_invite(browser):
+    host = user("hote@paniers.demo")
+    point = db.session.get(PickupPoint, host.point_id)
+    point.host_email = "nouvel-hote@example.org"
+    db.session.commit()
+    browser.login(COORDINATOR)
+    page = browser.get(f"/reseau/points/{point.id}")
+    assert host.name in page.text and "hote@paniers.demo" in page.text
+    assert "À inviter comme hôte : nouvel-hote@example.org" in page.text
+    assert "<!-- INVITE LINK -->" in page.html
