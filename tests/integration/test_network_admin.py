@@ -432,3 +432,14 @@ def test_a_points_page_lists_its_hosts_and_the_address_still_to_invite(browser):
     assert host.name in page.text and "hote@paniers.demo" in page.text
     assert "À inviter comme hôte : nouvel-hote@example.org" in page.text
     assert "<!-- INVITE LINK -->" in page.html
+
+
+def test_a_product_of_a_category_the_import_brought_can_still_be_edited(browser):
+    carrot = product("Carotte")
+    carrot.category = "root"
+    db.session.commit()
+    browser.login(COORDINATOR)
+    page = browser.post(f"/reseau/produits/{carrot.id}", PRODUCT | {
+        "name": "Carotte", "category": "root", "reference_price_cents": "2,50"})
+    assert "Fiche enregistrée." in page.text
+    assert named(Product, "Carotte").reference_price_cents == 250

@@ -94,6 +94,9 @@ def _prepare(kind: Kind, form: Any, thing: Any = None) -> None:
     if kind is CANTEENS:
         form.point_id.choices = [(p.id, f"{p.name} ({p.town})")
                                  for p in services.canteen_points()]
+    if kind is PRODUCTS and thing is not None and thing.category not in dict(
+            forms.CATEGORY_CHOICES):  # a category an import brought: kept as it is
+        form.category.choices = [*forms.CATEGORY_CHOICES, (thing.category, thing.category)]
 
 
 def _map_data(excluding: tuple[str, int] | None) -> dict[str, Any]:
