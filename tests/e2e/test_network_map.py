@@ -63,6 +63,13 @@ def test_a_coordinator_places_a_new_point_with_a_tap_on_the_map(
     assert page.locator("#position-map .leaflet-tile-loaded").count() == 0  # no tile came
     assert refused == []  # the map runs under the Content-Security-Policy
     page.screenshot(path=str(artifacts / "network-new-point.png"), full_page=True)
+    page.get_by_role("link", name="← Points de retrait").click()
+    expect(page.get_by_role("link", name="Épicerie solidaire du 12")).to_be_visible()
+    assert_fits_the_phone(page)
+    page.get_by_role("main").get_by_role("link", name="Réseau", exact=True).click()
+    expect(page.locator("#position-map .leaflet-overlay-pane path").first).to_be_visible()
+    assert_fits_the_phone(page)
+    page.screenshot(path=str(artifacts / "network-index.png"), full_page=True)
 
     from sqlalchemy import select
 
