@@ -193,13 +193,15 @@ def _invitation(record: Record, stored: Any) -> Invitation:
     return Invitation(record.email, Role.RELAY_HOST, record.key, point_id=stored.id)
 
 
-def send_invitations(pairs: list[Invitation], result: ImportResult) -> None:
-    """Invite the farmers and hosts the files name (for now: listed in the result)."""
-    for pair in pairs:
-        # INVITE: once the invitations branch is merged, call here, inside the import's
-        # transaction: invitations.invite(pair.email, pair.role, farm_id=pair.farm_id,
-        #     point_id=pair.point_id, canteen_id=pair.canteen_id, invited_by=<acting user>)
-        result.to_invite.append(pair)
+def send_invitations(pairs: list[Invitation]) -> list[Invitation]:
+    """Invite the farmers and hosts the files name; for now they are only returned, listed
+    "to invite" in the import's result. Runs inside the import's transaction."""
+    # INVITE: once the invitations branch is merged, invite each here:
+    # for pair in pairs:
+    #     invitations.invite(pair.email, pair.role, farm_id=pair.farm_id,
+    #                        point_id=pair.point_id, canteen_id=pair.canteen_id,
+    #                        invited_by=<the acting user's id, None from the command line>)
+    return list(pairs)
 
 
 def import_network(texts: Mapping[str, bytes], *, dry_run: bool = False,
@@ -249,7 +251,7 @@ def _apply(outcomes: list[tuple[Record, str]], existing: dict[str, dict[str, Any
         if invite:
             db.session.flush()
             pairs.append(_invitation(record, stored))
-    send_invitations(pairs, result)
+    result.to_invite = send_invitations(pairs)
     created, updated = result.total("created"), result.total("updated")
     if created or updated:
         journal.record("network.imported", subject=source or ", ".join(FILE_NAMES),
