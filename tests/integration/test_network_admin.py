@@ -443,3 +443,20 @@ def test_a_product_of_a_category_the_import_brought_can_still_be_edited(browser)
         "name": "Carotte", "category": "root", "reference_price_cents": "2,50"})
     assert "Fiche enregistrée." in page.text
     assert named(Product, "Carotte").reference_price_cents == 250
+
+
+def test_what_the_pages_add_exports_and_imports_back_unchanged(browser):
+    from paniers.network import export
+    from paniers.network import services as network_files
+
+    browser.login(COORDINATOR)
+    browser.post("/reseau/fermes/nouveau", FARM | {"drop_windows": "jeudi 14:00-18:00"})
+    browser.post("/reseau/points/nouveau", POINT)
+    browser.post("/reseau/produits/nouveau", PRODUCT)
+    texts = export.network_texts()
+    assert "Ferme des Hirondelles" in texts["network.csv"]
+    assert "Sat 10:00-12:00" in texts["network.csv"] and "Panais" in texts["produce.csv"]
+    result = network_files.import_network(
+        {name: text.encode() for name, text in texts.items()}, dry_run=True)
+    assert result.ok, [str(p) for p in result.problems]
+    assert result.total("created") == result.total("updated") == 0
