@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -45,6 +46,7 @@ class Canteen(db.Model):  # type: ignore[name-defined,misc]
     # A public buyer: its SIRET (14 digits, "" until known) and where invoices go.
     siret: Mapped[str] = mapped_column(String(14), default="", server_default="")
     billing_address: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     point = relationship("PickupPoint")
 

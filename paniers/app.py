@@ -41,6 +41,8 @@ from paniers.headers import STATIC_HEADERS, content_security_policy
 from paniers.health import blueprint as health
 from paniers.journal.views import blueprint as journal
 from paniers.main import blueprint as main
+from paniers.network.admin.views import blueprint as network
+from paniers.network.views import blueprint as network_import
 from paniers.notifications.views import blueprint as notifications
 from paniers.orders.views import blueprint as orders
 from paniers.payments.views import blueprint as payments
@@ -113,7 +115,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     for blueprint in (main, accounts, cycles, allocation, delivery, orders, points, producers,
                       canteens, health, payments, profile, subscriptions, notifications, journal,
-                      members):
+                      members, network, network_import):
         app.register_blueprint(blueprint)
     app.jinja_env.globals["status_label"] = status_label  # the delivery selector's states
 

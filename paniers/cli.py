@@ -12,6 +12,7 @@ from paniers import migrate
 from paniers.accounts.services import create_coordinator
 from paniers.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, is_seeded, seed_demo
 from paniers.errors import ServiceError
+from paniers.network.commands import network_group
 
 
 @click.group("db")
@@ -77,3 +78,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_coordinator_command)
     app.cli.add_command(db_group)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(network_group)

@@ -61,14 +61,18 @@ class Prices:
 # row as it is once locked or updated, never a copy the session loaded earlier.
 _cycles, _formats, _stocks = (OrderCycle.__table__, BasketFormat.__table__,
                               ProductStock.__table__)
+_products = Product.__table__
 _LOCK_CYCLE = (select(_cycles.c.status, _cycles.c.cutoff_dt)
                .where(_cycles.c.id == bindparam("p_cycle")).with_for_update(read=True))
 _PRICES = union_all(
     select(literal(True).label("basket"), _formats.c.id, _formats.c.price_cents)
-    .where(_formats.c.cycle_id == bindparam("p_cycle"),
+    .where(_formats.c.cycle_id == bindparam("p_cycle"), _formats.c.active.is_(true()),
            _formats.c.id.in_(bindparam("p_formats", expanding=True))),
+    # A deactivated product or format has no price: it is no longer offered.
     select(literal(False).label("basket"), _stocks.c.product_id, _stocks.c.price_cents)
+    .join(_products, _products.c.id == _stocks.c.product_id)
     .where(_stocks.c.cycle_id == bindparam("p_cycle"), _stocks.c.declared > 0,
+           _products.c.active.is_(true()),
            _stocks.c.product_id.in_(bindparam("p_products", expanding=True))),
 ).subquery("prices")
 # The cycle share-locked and the prices of what is asked, in one round trip: a row per

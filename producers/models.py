@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from paniers.extensions import db
@@ -31,6 +31,18 @@ class Farm(db.Model):  # type: ignore[name-defined,misc]
     lon: Mapped[float]
     organic_status: Mapped[str] = mapped_column(String(2), default=OrganicStatus.C1)
     distance_m: Mapped[int] = mapped_column(Integer, default=0)  # to the hub
+    conversion_start_date: Mapped[date | None] = mapped_column(Date)
+    address: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # Areas in ares (1 ha = 100 a): integers, shown as hectares with two decimals.
+    farmed_area_ares: Mapped[int | None] = mapped_column(Integer)
+    organic_area_ares: Mapped[int | None] = mapped_column(Integer)  # organic or converting
+    contact_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    contact_phone: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    # When the farm drops its produce at the hub ("Thu 14:00-18:00", see paniers.windows).
+    drop_windows: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    notes: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 def parse_months(spec: str) -> frozenset[int]:
@@ -50,6 +62,11 @@ def parse_months(spec: str) -> frozenset[int]:
     return frozenset(months)
 
 
+class ProductOrigin(StrEnum):
+    NETWORK = "network"  # grown by the network's farms
+    OUTSIDE = "outside"  # bought outside the network (say why in origin_reason)
+
+
 class Product(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "products"
 
@@ -61,6 +78,11 @@ class Product(db.Model):  # type: ignore[name-defined,misc]
     months: Mapped[str] = mapped_column(String(40), default="1-12")
     reference_price_cents: Mapped[int] = mapped_column(Integer)
     nursery_portion_g: Mapped[int | None] = mapped_column(Integer)
+    origin: Mapped[str] = mapped_column(String(10), default=ProductOrigin.NETWORK,
+                                        server_default=ProductOrigin.NETWORK.value)
+    origin_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    price_basis: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     def in_season(self, month: int) -> bool:
         return month in parse_months(self.months)

@@ -104,9 +104,14 @@ def _declare(farm: Farm, cycle_id: int, lines: list[SupplyLine], now: datetime) 
     if cycle is None:
         raise ServiceError(_("Ce cycle de commande n'existe pas."))
     _accepting_supply(cycle, now)
+    if not farm.active:
+        raise ServiceError(_("Votre ferme n'est plus active dans le réseau : "
+                             "voyez avec la coordination."))
     if len({line.product_id for line in lines}) != len(lines):
         raise ServiceError(_("Un produit apparaît deux fois dans la déclaration."))
-    products = {p.id: p for p in db.session.scalars(select(Product))}
+    # Only active products are offered; offers of a product deactivated since stay as they are.
+    products = {p.id: p for p in db.session.scalars(select(Product).where(
+        Product.active.is_(True)))}
     month = cycle.delivery_date.month
     line: SupplyLine | None
     for line in lines:
@@ -114,7 +119,8 @@ def _declare(farm: Farm, cycle_id: int, lines: list[SupplyLine], now: datetime) 
             raise ServiceError(_("Produit inconnu."))
         _check_line(line, products[line.product_id], month)
 
-    current = offers_of(cycle_id, farm.id)
+    current = {product_id: offer for product_id, offer in offers_of(cycle_id, farm.id).items()
+               if product_id in products}
     wanted = {line.product_id: line for line in lines}
     deltas: dict[int, int] = {}
     for product_id in sorted(set(current) | set(wanted)):

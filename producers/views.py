@@ -30,7 +30,8 @@ blueprint = Blueprint("producers", __name__, url_prefix="/producteur")
 def supply() -> str | Response:
     cycle = cycle_for_supply()
     farm = services.farm_of(current_user)
-    products = {p.id: p for p in sorted(db.session.scalars(select(Product)),
+    products = {p.id: p for p in sorted(db.session.scalars(select(Product).where(
+                                            Product.active.is_(True))),
                                         key=lambda p: sort_key(p.name))}
     form = SupplyForm()
     carried_from = None

@@ -28,7 +28,7 @@ from paniers.notifications.services import notify_shortage
 from paniers.orders.models import Order, OrderLine, OrderStatus
 from paniers.transaction import transaction
 from paniers.types import utcnow
-from producers.models import Product, SupplyOffer
+from producers.models import Farm, Product, SupplyOffer
 from producers.units import weight_g
 
 LIVE = (OrderStatus.PLACED, OrderStatus.COLLECTED, OrderStatus.UNCLAIMED)
@@ -45,7 +45,9 @@ def week_input(cycle: OrderCycle) -> tuple[
     """The cycle's products, offers, formats, demand lines and hand-set contents, as plain data."""
     month = cycle.delivery_date.month
     offers = db.session.scalars(
-        select(SupplyOffer).where(SupplyOffer.cycle_id == cycle.id, SupplyOffer.quantity > 0)
+        select(SupplyOffer).join(Farm).join(Product)
+        .where(SupplyOffer.cycle_id == cycle.id, SupplyOffer.quantity > 0,
+               Farm.active.is_(True), Product.active.is_(True))  # deactivated: not allocated
         .order_by(SupplyOffer.id)
     ).all()
     orders = db.session.scalars(

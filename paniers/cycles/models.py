@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from paniers.cycles.states import CycleStatus
@@ -52,6 +61,10 @@ class BasketFormat(db.Model):  # type: ignore[name-defined,misc]
     min_products: Mapped[int] = mapped_column(Integer)
     quota: Mapped[int] = mapped_column(Integer)
     sold: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(60), default="", server_default="")  # "" -> label
+    # What a household eligible for a subsidised basket pays (None: the usual 30 % rule).
+    solidarity_price_cents: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     cycle: Mapped[OrderCycle] = relationship(back_populates="formats")
 
@@ -61,7 +74,7 @@ class BasketFormat(db.Model):  # type: ignore[name-defined,misc]
 
     @property
     def label(self) -> str:
-        return format_label(self.code)
+        return self.name or format_label(self.code)
 
 
 class ProductStock(db.Model):  # type: ignore[name-defined,misc]

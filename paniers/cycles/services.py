@@ -40,6 +40,22 @@ class FormatSpec:
     price_cents: int
     target_weight_g: int
     quota: int
+    name: str = ""  # "" -> the usual label of the code
+    solidarity_price_cents: int | None = None
+    min_products: int | None = None  # None -> the default of the code
+
+
+def next_week_formats(quotas: dict[str, int]) -> list[FormatSpec]:
+    """The basket formats a new week starts with: the active formats of the latest week,
+    as coordinators last set them (name, price, weight, solidarity price), or the three
+    usual ones before the first week. ``quotas`` (by code) replace last week's quotas."""
+    latest = db.session.scalar(select(OrderCycle).order_by(OrderCycle.delivery_date.desc()))
+    if latest is None:
+        return [FormatSpec(code, price, weight, quotas.get(code, 0))
+                for code, price, weight, _minimum in DEFAULT_FORMATS]
+    return [FormatSpec(f.code, f.price_cents, f.target_weight_g, quotas.get(f.code, f.quota),
+                       f.name, f.solidarity_price_cents, f.min_products)
+            for f in sorted(latest.formats, key=lambda f: (f.price_cents, f.code)) if f.active]
 
 
 def get_cycle(cycle_id: int) -> OrderCycle:
@@ -85,9 +101,11 @@ def create_cycle(
                 code=spec.code,
                 price_cents=spec.price_cents,
                 target_weight_g=spec.target_weight_g,
-                min_products=minimums.get(spec.code, 4),
+                min_products=spec.min_products or minimums.get(spec.code, 4),
                 quota=spec.quota,
                 sold=0,
+                name=spec.name,
+                solidarity_price_cents=spec.solidarity_price_cents,
             )
         )
     db.session.add(cycle)

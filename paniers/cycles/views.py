@@ -31,10 +31,9 @@ def index() -> str | Response:
         form.delivery_date.data = delivery
         form.cutoff.data = default_cutoff(delivery).replace(tzinfo=None)
     if form.validate_on_submit():
-        specs = [
-            services.FormatSpec(code, price, weight, getattr(form, f"quota_{code}").data or 0)
-            for code, price, weight, _min in services.DEFAULT_FORMATS
-        ]
+        specs = services.next_week_formats({
+            code: getattr(form, f"quota_{code}").data or 0
+            for code, _price, _weight, _min in services.DEFAULT_FORMATS})
         delivery = form.delivery_date.data
         assert delivery is not None
         typed: datetime | None = form.cutoff.data  # type: ignore[assignment]

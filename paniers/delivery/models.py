@@ -26,6 +26,8 @@ class Vehicle(db.Model):  # type: ignore[name-defined,misc]
     max_km: Mapped[int | None] = mapped_column(Integer)
     cost_per_km_cents: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    shift_weekday: Mapped[int] = mapped_column(Integer, default=5, server_default="5")  # ISO
+    notes: Mapped[str] = mapped_column(String(255), default="", server_default="")
 
 
 class Route(db.Model):  # type: ignore[name-defined,misc]

@@ -82,7 +82,7 @@ def plan_cycle_routes(cycle_id: int, time_limit_s: float = 5.0,
         raise ServiceError(
             _("Les tournées se planifient une fois la répartition faite.")
         ) from error
-    hub = db.session.scalar(select(Hub))
+    hub = db.session.scalar(select(Hub).where(Hub.active.is_(True)).order_by(Hub.id))
     vehicles = list(db.session.scalars(select(Vehicle).where(Vehicle.active.is_(True))
                                        .order_by(Vehicle.id)))
     if hub is None or not vehicles:
@@ -162,7 +162,7 @@ def expected_at(cycle_id: int, point_id: int) -> RouteStop | None:
 
 
 def hub() -> Hub | None:
-    return db.session.scalar(select(Hub))
+    return db.session.scalar(select(Hub).where(Hub.active.is_(True)).order_by(Hub.id))
 
 
 def route_of(cycle_id: int, route_id: int) -> Route:

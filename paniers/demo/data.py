@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import math
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,12 +26,3 @@ def window_minutes(spec: str) -> tuple[int, int] | None:
 def _minutes(clock: str) -> int:
     hours, minutes = clock.split(":")
     return int(hours) * 60 + int(minutes)
-
-
-def road_distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> int:
-    """Great-circle distance times a detour factor of 1.3: roads are not straight."""
-    radius_m = 6_371_000
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return round(2 * radius_m * math.asin(math.sqrt(a)) * 1.3)

@@ -39,12 +39,14 @@ class Catalogue:
 
 def catalogue(cycle: OrderCycle) -> Catalogue:
     formats = list(db.session.scalars(
-        select(BasketFormat).where(BasketFormat.cycle_id == cycle.id, BasketFormat.quota > 0)
+        select(BasketFormat).where(BasketFormat.cycle_id == cycle.id, BasketFormat.quota > 0,
+                                   BasketFormat.active.is_(True))
         .order_by(BasketFormat.price_cents)
     ))
     stocks = list(db.session.scalars(
         select(ProductStock).join(Product).options(contains_eager(ProductStock.product))
-        .where(ProductStock.cycle_id == cycle.id, ProductStock.declared > 0)
+        .where(ProductStock.cycle_id == cycle.id, ProductStock.declared > 0,
+               Product.active.is_(True))
         .order_by(Product.category, Product.name)
     ))
     return Catalogue(cycle, formats, stocks, basket_room(cycle.id))
@@ -53,6 +55,7 @@ def catalogue(cycle: OrderCycle) -> Catalogue:
 _OFFERED = (  # built once: every order asks
     select(ProductStock).join(Product).options(contains_eager(ProductStock.product))
     .where(ProductStock.cycle_id == bindparam("cycle_id"), ProductStock.declared > 0,
+           Product.active.is_(True),
            ProductStock.product_id.in_(bindparam("product_ids", expanding=True)))
 )
 

@@ -16,6 +16,7 @@ from functools import partial
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from canteens.models import Canteen
 from paniers import stock
 from paniers.accounts.models import Role, User
 from paniers.cycles.models import OrderCycle
@@ -153,8 +154,12 @@ def _check_buyer(user: User, point_id: int, cart: Cart, source: OrderSource) -> 
     """Households order at a pickup point; a canteen manager for their canteen, by weight."""
     point = db.session.get(PickupPoint, point_id)
     if user.role == Role.CANTEEN_MANAGER and source == OrderSource.CANTEEN:
-        if user.canteen_id is None:
+        canteen = db.session.get(Canteen, user.canteen_id or 0)
+        if canteen is None:
             raise Forbidden(_("Votre compte n'est rattaché à aucune cantine."))
+        if not canteen.active:
+            raise ServiceError(_("Votre cantine n'est plus active dans le réseau : "
+                                 "voyez avec la coordination."))
         if any(cart.baskets.values()):
             raise ServiceError(_("Les cantines commandent des produits, pas des paniers."))
         return user.canteen_id

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from paniers.extensions import db
 from paniers.types import UTCDateTime, utcnow
+from paniers.windows import DayWindow, parse
 
 
 class PointKind(StrEnum):
@@ -37,6 +38,10 @@ class Hub(db.Model):  # type: ignore[name-defined,misc]
     lon: Mapped[float]
     open_start_min: Mapped[int] = mapped_column(Integer)
     open_end_min: Mapped[int] = mapped_column(Integer)
+    weekday: Mapped[int] = mapped_column(Integer, default=5, server_default="5")  # ISO, Fri
+    address: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    notes: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class PickupPoint(db.Model):  # type: ignore[name-defined,misc]
@@ -57,6 +62,17 @@ class PickupPoint(db.Model):  # type: ignore[name-defined,misc]
     pickup_end_min: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str] = mapped_column(String(255), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The windows above fall on these ISO weekdays (5: Friday, the usual delivery day);
+    # the overrides hold the other weekdays' windows where they differ, as
+    # "Sat 09:00-12:00" (parsed and formatted by paniers.windows).
+    delivery_weekday: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    pickup_weekday: Mapped[int | None] = mapped_column(Integer)  # None: delivery_weekday
+    delivery_overrides: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    pickup_overrides: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    address: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    access_notes: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    phone: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    host_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
 
     @property
     def pickup_window(self) -> str:
@@ -65,6 +81,21 @@ class PickupPoint(db.Model):  # type: ignore[name-defined,misc]
     @property
     def delivery_window(self) -> str:
         return format_window(self.delivery_start_min, self.delivery_end_min)
+
+    @property
+    def delivery_windows(self) -> tuple[DayWindow, ...]:
+        """The usual delivery window, then the other weekdays' where they differ."""
+        usual = DayWindow(self.delivery_weekday or 5, self.delivery_start_min,
+                          self.delivery_end_min)
+        return (usual, *parse(self.delivery_overrides or ""))
+
+    @property
+    def pickup_windows(self) -> tuple[DayWindow, ...]:
+        if self.pickup_start_min is None or self.pickup_end_min is None:
+            return ()
+        usual = DayWindow(self.pickup_weekday or self.delivery_weekday or 5,
+                          self.pickup_start_min, self.pickup_end_min)
+        return (usual, *parse(self.pickup_overrides or ""))
 
     @property
     def orderable(self) -> bool:

@@ -236,7 +236,7 @@ def _run_one(subscription_id: int, cycle: OrderCycle,
         return (outcome if _record(subscription_id, cycle.id, outcome) else None), None
     fmt = db.session.scalar(select(BasketFormat).where(
         BasketFormat.cycle_id == cycle.id, BasketFormat.code == subscription.format_code,
-        BasketFormat.quota > 0))
+        BasketFormat.quota > 0, BasketFormat.active.is_(True)))
     baskets = {fmt.id: 1} if fmt is not None else {}
     extras = {extra.product_id: extra.quantity for extra in subscription.extras}
     user, point_id = subscription.user, subscription.point_id

@@ -26,7 +26,8 @@ blueprint = Blueprint("subscriptions", __name__, url_prefix="/abonnement")
 
 
 def _products() -> list[Product]:
-    return list(db.session.scalars(select(Product).order_by(Product.category, Product.name)))
+    return list(db.session.scalars(select(Product).where(Product.active.is_(True))
+                                   .order_by(Product.category, Product.name)))
 
 
 def _form(subscription: Subscription | None, products: list[Product]) -> SubscriptionForm:

@@ -118,11 +118,24 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "members.remove_role": COORDINATOR,
     "members.deactivate": COORDINATOR,
     "members.reactivate": COORDINATOR,
+    "network_import.upload": COORDINATOR,
+    "network_import.confirm": COORDINATOR,
+    "network_import.download": COORDINATOR,
     "payments.overview": COORDINATOR,
     "payments.overview_csv": COORDINATOR,
     "payments.statements": COORDINATOR,
     "payments.statements_csv": COORDINATOR,
     "payments.eligibility": COORDINATOR,
+    # the network (« Réseau »): coordinators administer it; a farmer keeps their own
+    # farm's profile, a host their own point's access notes
+    "network.index": COORDINATOR,
+    "network.listing": COORDINATOR,
+    "network.create": COORDINATOR,
+    "network.edit": COORDINATOR,
+    "network.deactivate": COORDINATOR,
+    "network.reactivate": COORDINATOR,
+    "network.farm_profile": FARMER,
+    "network.point_access": frozenset({"host"}),
 }
 
 
@@ -154,6 +167,10 @@ ARGUMENTS: dict[str, Callable[[World, str], Any]] = {
     "filename": lambda world, role: "paniers.css",
     # A valid link (the household's address, confirmed already: following it again is
     # harmless); bad links are tests/integration/test_confirmation.py's.
+    # The network's pages: the demo farmer's farm (their own, nobody else's).
+    "kind": lambda world, role: "fermes",
+    "thing_id": lambda world, role: user("producteur@paniers.demo").farm_id,
+    "farm_id": lambda world, role: user("producteur@paniers.demo").farm_id,
     "token": lambda world, role: confirmation_token(user(world.households[0].email)),
 }
 # The least a form needs to reach past its own refusal to a decision.

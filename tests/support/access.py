@@ -193,8 +193,9 @@ class Answer:
     @classmethod
     def of(cls, response: Any) -> Answer:
         try:
+            # Bytes (a zip download) read as text as well as they can.
             return cls(response.status_code, response.location or "",
-                       response.get_data(as_text=True))
+                       response.get_data().decode("utf-8", "replace"))
         finally:
             response.close()
 

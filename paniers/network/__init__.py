@@ -1,0 +1,1 @@
+"""The network as files: import (all or nothing) and export of points, farms, produce, fleet."""
