@@ -64,16 +64,19 @@ def canteen_purchases(canteen: Canteen, start: date, end: date) -> list[Purchase
                 cycle.delivery_date, product.name, offer.farm.name, offer.farm.organic_status,
                 quantity, product.unit, value_cents(quantity, line.unit_price_cents, product.unit),
                 local=True))
+    # Bought outside for the same week as the cycle's order: dated like it, on its delivery.
     outside = db.session.execute(
-        select(OutsidePurchase, WeekOrder).join(WeekOrder)
-        .where(WeekOrder.canteen_id == canteen.id, WeekOrder.week_start >= start,
-               WeekOrder.week_start <= end)
-        .order_by(WeekOrder.week_start, OutsidePurchase.id)
+        select(OutsidePurchase, WeekOrder, OrderCycle).select_from(OutsidePurchase)
+        .join(WeekOrder, OutsidePurchase.week_order_id == WeekOrder.id)
+        .join(OrderCycle, WeekOrder.cycle_id == OrderCycle.id)
+        .where(WeekOrder.canteen_id == canteen.id, OrderCycle.delivery_date >= start,
+               OrderCycle.delivery_date <= end)
+        .order_by(OrderCycle.delivery_date, OutsidePurchase.id)
     ).all()
-    for item, week_order in outside:
+    for item, week_order, cycle in outside:
         if week_order.order is not None and week_order.order.status == OrderStatus.CANCELLED:
             continue
-        found.append(Purchase(week_order.week_start, item.product, "", "", item.quantity,
+        found.append(Purchase(cycle.delivery_date, item.product, "", "", item.quantity,
                               item.unit, item.value_cents, local=False))
     return found
 
