@@ -11,9 +11,17 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
-from canteens import calendar, closures, menus, ordering, services
+from canteens import calendar, closures, macantine, menus, ordering, services
 from canteens import figures as egalim
-from canteens.forms import ClosureForm, DishForm, ForecastForm, MealForm, PlanForm, iso_day
+from canteens.forms import (
+    ClosureForm,
+    DishForm,
+    ForecastForm,
+    MealForm,
+    PlanForm,
+    SiretForm,
+    iso_day,
+)
 from canteens.labels import (
     ATTRIBUTE_LABELS,
     COURSE_LABELS,
@@ -280,7 +288,8 @@ def figures() -> str:
     start, end = _period()
     purchases = egalim.canteen_purchases(canteen, start, end)
     return render_template("canteens/figures.html", canteen=canteen, start=start, end=end,
-                           purchases=purchases, shares=egalim.figures(purchases), **LABELS)
+                           purchases=purchases, shares=egalim.figures(purchases),
+                           years=_export_years(), **LABELS)
 
 
 @blueprint.route("/bilan.csv")
@@ -294,6 +303,50 @@ def figures_csv() -> Response:
     # A byte order mark so that spreadsheet programs read the accents right.
     return Response("\ufeff" + text, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _export_years() -> list[int]:
+    """The years offered for the declaration: this one and the three before."""
+    this_year = date.today().year
+    return [this_year - n for n in range(4)]
+
+
+def _export_year() -> int:
+    """The year asked for: one of those offered, or next year's first deliveries."""
+    text = request.args.get("annee") or str(date.today().year - 1)
+    allowed = [*_export_years(), date.today().year + 1]
+    if not text.isdigit() or int(text) not in allowed:
+        raise ServiceError(_("Choisissez l'une des années proposées."))
+    return int(text)
+
+
+@blueprint.route("/bilan-ma-cantine.csv")
+@manager_only
+def macantine_csv() -> BaseResponse:
+    canteen = services.canteen_of(current_user)
+    year = _export_year()
+    start, end = macantine.year_bounds(year)
+    try:
+        text = macantine.purchases_csv(canteen, egalim.canteen_purchases(canteen, start, end))
+    except macantine.MissingSiret as error:
+        flash(str(error), "error")
+        return redirect(url_for("canteens.siret"))
+    name = f"achats-ma-cantine-{canteen.siret}-{year}.csv"
+    # Exactly the import format: UTF-8 without byte order mark, commas, a point in prices.
+    return Response(text, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@blueprint.route("/siret", methods=["GET", "POST"])
+@manager_only
+def siret() -> str | BaseResponse:
+    canteen = services.canteen_of(current_user)
+    form = SiretForm(data={"siret": canteen.siret} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        macantine.set_siret(canteen, form.siret.data or "")
+        flash(_("SIRET enregistré."), "success")
+        return redirect(url_for("canteens.figures"))
+    return render_template("canteens/siret.html", canteen=canteen, form=form)
 
 
 @blueprint.route("/demande")

@@ -75,6 +75,8 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "canteens.week_order": CANTEEN,
     "canteens.closures_page": CANTEEN,
     "canteens.remove_closure": CANTEEN,
+    "canteens.siret": CANTEEN,
+    "canteens.macantine_csv": CANTEEN,
     # relay hosts (and the coordinator standing in for one)
     "points.evening": AT_THE_POINT,
     "points.check_off": AT_THE_POINT,
