@@ -143,7 +143,9 @@ def plan() -> str:
         running=job is not None and job.running,
         weeks=menus.weeks_of(stored) if stored else [], order_week=order_week,
         ordered=ordering.week_order_of(canteen, order_week) if order_week else None,
-        delivery_note=lambda monday: _delivery_note(canteen, monday), **LABELS)
+        delivery_note=lambda monday: _delivery_note(canteen, monday),
+        closed=closures.days_off(canteen, [m.service_date for m in stored.meals]) if stored
+        else {}, day_off_text=day_off_text, **LABELS)
 
 
 def _delivery_note(canteen: Canteen, monday: date) -> str:

@@ -9,12 +9,12 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from canteens import tasks
+from canteens import ordering, tasks
 from canteens.models import Canteen, CanteenClosure, MealForecast, PlanJob, StoredPlan, WeekOrder
 from paniers.accounts.models import Role
 from paniers.extensions import db
 from tests.integration.week import DELIVERY, open_week, user
-from tests.support.access import add_user, code_id
+from tests.support.access import add_user, code_id, route_at
 from tests.support.school_weeks import school_delivery, school_monday_after
 
 MANAGER = "cantine@paniers.demo"
@@ -167,3 +167,32 @@ def test_the_fridays_cycle_orders_the_following_week_and_no_meal_of_it_is_before
            if fed_monday <= m.service_date < fed_monday + timedelta(days=7)]
     assert fed and all(day > cycle.delivery_date for day in fed)
     assert user(MANAGER).canteen_id == week_order.canteen_id
+
+
+def test_a_meal_planned_before_a_closure_was_added_is_flagged_and_not_ordered(browser):
+    browser.login(MANAGER)
+    monday = school_monday_after(date.today())
+    plan = plan_week(browser, monday)
+    canteen = db.session.get(Canteen, user(MANAGER).canteen_id)
+    before = ordering.week_needs(canteen, plan, monday)
+    outing = monday + timedelta(days=3)
+    browser.post("/cantine/fermetures", {"first_day": outing.isoformat(), "last_day": "",
+                                        "reason": "Sortie au Louvre-Lens"})
+
+    page = browser.get("/cantine/menus").text
+    assert "Pas de repas ce jour-là (Sortie au Louvre-Lens)" in page
+    after = ordering.week_needs(canteen, plan, monday)
+    assert sum(after.values()) < sum(before.values())
+    assert all(after.get(name, 0) <= amount for name, amount in before.items())
+
+
+def test_the_route_sheet_tells_the_driver_which_weeks_meals_the_canteens_crates_feed(browser):
+    delivery = school_delivery(DELIVERY)
+    cycle = open_week(delivery=delivery)
+    school_point = db.session.get(Canteen, user(MANAGER).canteen_id).point_id
+    route_id, _vehicle = route_at(cycle.id, school_point)
+    browser.login("coordination@paniers.demo")
+    sheet = browser.get(f"/coordination/cycles/{cycle.id}/tournees/{route_id}/feuille").text
+    fed_monday = delivery + timedelta(days=7 - delivery.weekday())
+    assert "Pour les repas de la semaine du" in sheet
+    assert f"lundi {fed_monday.day}" in sheet
