@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from canteens import calendar
@@ -16,6 +17,15 @@ from paniers.errors import NotFound, ServiceError
 from paniers.extensions import db
 from paniers.transaction import transaction
 
+#: The school holidays' names as ``vacances-scolaires-france`` gives them, in French.
+SCHOOL_HOLIDAY_LABELS = {
+    "Vacances de Noël": _l("Vacances de Noël"),
+    "Vacances d'hiver": _l("Vacances d'hiver"),
+    "Vacances de printemps": _l("Vacances de printemps"),
+    "Vacances d'été": _l("Vacances d'été"),
+    "Vacances de la Toussaint": _l("Vacances de la Toussaint"),
+    "Pont de l'Ascension": _l("Pont de l'Ascension"),
+}
 MAX_CLOSURE_DAYS = 366
 #: Closures are added for the school year in hand: from last year to two years ahead.
 YEARS_AROUND = 2
@@ -32,6 +42,18 @@ class ClosureError(ServiceError):
 def serves_on_holidays(canteen: Canteen) -> bool:
     """An elderly residence serves every day; a school canteen follows the school calendar."""
     return canteen.kind == CanteenKind.RESIDENCE
+
+
+def day_off_text(kind: str, reason: str) -> str:
+    """Why a day has no meal, in the reader's language (a closure keeps the manager's words;
+    public holidays are named in the reader's language by the calendar already)."""
+    if kind == "school_holiday":
+        return str(SCHOOL_HOLIDAY_LABELS.get(reason, reason))
+    return reason
+
+
+def reason_of(off: calendar.DayOff) -> str:
+    return day_off_text(off.kind, off.reason)
 
 
 def _language() -> str:

@@ -59,20 +59,3 @@ OUTSIDE_LABELS = {
 def percent(value: float) -> str:
     """A share with one decimal as the reader writes it: ``67,8 %`` in French."""
     return f"{format_decimal(round(value, 1), format='0.0', locale=str(get_locale()))} %"
-
-#: The school holidays' names as ``vacances-scolaires-france`` gives them, in French.
-SCHOOL_HOLIDAY_LABELS = {
-    "Vacances de Noël": _l("Vacances de Noël"),
-    "Vacances d'hiver": _l("Vacances d'hiver"),
-    "Vacances de printemps": _l("Vacances de printemps"),
-    "Vacances d'été": _l("Vacances d'été"),
-    "Vacances de la Toussaint": _l("Vacances de la Toussaint"),
-    "Pont de l'Ascension": _l("Pont de l'Ascension"),
-}
-
-
-def day_off_text(kind: str, reason: str) -> str:
-    """Why a day has no meal, in the reader's language (a closure keeps the manager's words)."""
-    if kind == "school_holiday":
-        return str(SCHOOL_HOLIDAY_LABELS.get(reason, reason))
-    return reason

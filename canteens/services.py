@@ -16,7 +16,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from canteens import calendar, closures
-from canteens.labels import day_off_text
 from canteens.menu_planner import catalogue as cat
 from canteens.models import (
     BoughtInItem,
@@ -111,7 +110,7 @@ def forecasts(canteen: Canteen, days: Sequence[date]) -> dict[date, DayForecast]
     for day in days:
         row = stored.get(day)
         if day in off:
-            found[day] = DayForecast(day, 0, 0, 0, day_off_text(off[day].kind, off[day].reason))
+            found[day] = DayForecast(day, 0, 0, 0, closures.reason_of(off[day]))
             continue
         found[day] = (DayForecast(day, row.nursery_meals, row.elementary_meals, row.adult_meals)
                       if row is not None else default_forecast(canteen, day))
@@ -134,7 +133,7 @@ def save_week_forecast(canteen: Canteen, monday: date, days: Iterable[DayForecas
             raise ServiceError(_("Ce jour n'est pas un jour de service de la cantine."))
         if day.day in off and day.meals:
             raise ServiceError(_("Pas de repas le %(date)s : %(reason)s.", date=long_date(day.day),
-                                 reason=day_off_text(off[day.day].kind, off[day.day].reason)))
+                                 reason=closures.reason_of(off[day.day])))
         if min(day.nursery, day.elementary, day.adult) < 0 or day.meals > MAX_MEALS_PER_DAY:
             raise ServiceError(_("Les nombres de repas doivent être positifs et réalistes."))
     stored = {f.service_date: f for f in db.session.scalars(select(MealForecast).where(

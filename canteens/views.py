@@ -27,7 +27,6 @@ from canteens.labels import (
     COURSE_LABELS,
     OUTSIDE_LABELS,
     RULE_LABELS,
-    day_off_text,
     percent,
 )
 from canteens.menu_planner.catalogue import ATTRIBUTES, COURSES
@@ -112,7 +111,7 @@ def closures_page() -> str | BaseResponse:
     return render_template(
         "canteens/closures.html", canteen=canteen, form=form, remove=FlaskForm(),
         closures=closures.closures_of(canteen, today - timedelta(days=30)),
-        periods=closures.upcoming_periods_off(canteen, today), day_off_text=day_off_text)
+        periods=closures.upcoming_periods_off(canteen, today), day_off_text=closures.day_off_text)
 
 
 @blueprint.route("/fermetures/<int:closure_id>/supprimer", methods=["POST"])
@@ -145,7 +144,7 @@ def plan() -> str:
         ordered=ordering.week_order_of(canteen, order_week) if order_week else None,
         delivery_note=lambda monday: _delivery_note(canteen, monday),
         closed=closures.days_off(canteen, [m.service_date for m in stored.meals]) if stored
-        else {}, day_off_text=day_off_text, **LABELS)
+        else {}, day_off_text=closures.day_off_text, **LABELS)
 
 
 def _delivery_note(canteen: Canteen, monday: date) -> str:
