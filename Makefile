@@ -35,7 +35,7 @@ test: install
 
 # The pure optimisers are type-checked on their own (their imports followed silently):
 # one folder each, and the units they share with the application.
-OPTIMISERS := routing paniers/allocation/optimiser canteens/menu_planner producers/units.py
+OPTIMISERS := routing paniers/allocation/optimiser canteens/menu_planner canteens/calendar.py producers/units.py
 
 # Lint: ruff, mypy on the pure optimisers, and the import contracts between areas and
 # layers ([tool.importlinter] in pyproject.toml).

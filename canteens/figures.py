@@ -24,6 +24,7 @@ from paniers.allocation.models import AllocationLine
 from paniers.cycles.models import OrderCycle
 from paniers.cycles.states import CycleStatus
 from paniers.extensions import db
+from paniers.money import from_base_amount
 from paniers.orders.models import Order, OrderLine, OrderStatus
 from producers.models import Product, SupplyOffer
 from producers.units import value_cents
@@ -64,16 +65,19 @@ def canteen_purchases(canteen: Canteen, start: date, end: date) -> list[Purchase
                 cycle.delivery_date, product.name, offer.farm.name, offer.farm.organic_status,
                 quantity, product.unit, value_cents(quantity, line.unit_price_cents, product.unit),
                 local=True))
+    # Bought outside for the same week as the cycle's order: dated like it, on its delivery.
     outside = db.session.execute(
-        select(OutsidePurchase, WeekOrder).join(WeekOrder)
-        .where(WeekOrder.canteen_id == canteen.id, WeekOrder.week_start >= start,
-               WeekOrder.week_start <= end)
-        .order_by(WeekOrder.week_start, OutsidePurchase.id)
+        select(OutsidePurchase, WeekOrder, OrderCycle).select_from(OutsidePurchase)
+        .join(WeekOrder, OutsidePurchase.week_order_id == WeekOrder.id)
+        .join(OrderCycle, WeekOrder.cycle_id == OrderCycle.id)
+        .where(WeekOrder.canteen_id == canteen.id, OrderCycle.delivery_date >= start,
+               OrderCycle.delivery_date <= end)
+        .order_by(OrderCycle.delivery_date, OutsidePurchase.id)
     ).all()
-    for item, week_order in outside:
+    for item, week_order, cycle in outside:
         if week_order.order is not None and week_order.order.status == OrderStatus.CANCELLED:
             continue
-        found.append(Purchase(week_order.week_start, item.product, "", "", item.quantity,
+        found.append(Purchase(cycle.delivery_date, item.product, "", "", item.quantity,
                               item.unit, item.value_cents, local=False))
     return found
 
@@ -105,17 +109,19 @@ def _euros(cents: int) -> str:
 
 def purchases_csv(canteen: Canteen, start: date, end: date,
                   purchases: Sequence[Purchase]) -> str:
-    """The purchases and their EGAlim totals, for the yearly declaration (``;``, euros)."""
+    """The purchases and their EGAlim totals, for a French spreadsheet (``;``, decimal
+    commas, dates as 31/12/2026, quantities in the product's sale unit, euros)."""
     shares = figures(purchases)
     buffer = io.StringIO()
     out = csv.writer(buffer, delimiter=";")
-    out.writerow(["cantine", canteen.name, "du", start.isoformat(), "au", end.isoformat()])
+    out.writerow(["cantine", canteen.name, "du", _day(start), "au", _day(end)])
     out.writerow(["date", "produit", "fournisseur", "statut bio", "quantité", "unité",
                   "valeur (€)", "bio EGAlim", "qualité EGAlim", "local", "circuit"])
     for p in purchases:
         line = p.line()
-        out.writerow([p.day.isoformat(), p.product, p.supplier, p.organic_status,
-                      p.quantity, p.unit, _euros(p.value_cents), _yes(line.organic),
+        out.writerow([_day(p.day), p.product, p.supplier, p.organic_status,
+                      _quantity(p.quantity, p.unit), UNIT_NAMES.get(p.unit, p.unit),
+                      _euros(p.value_cents), _yes(line.organic),
                       _yes(line.quality), _yes(p.local), "Paniers" if p.supplier else
                       "hors circuit"])
     out.writerow([])
@@ -128,6 +134,20 @@ def purchases_csv(canteen: Canteen, start: date, end: date,
     ):
         out.writerow([label, "", "", "", "", "", _euros(cents), f"{pct:.1f} %".replace(".", ",")])
     return buffer.getvalue()
+
+
+#: Sale units in the French file: quantities are in these, never in grams.
+UNIT_NAMES = {"kg": "kg", "litre": "litre", "piece": "pièce", "bunch": "botte",
+              "dozen": "douzaine"}
+
+
+def _quantity(base_amount: int, unit: str) -> str:
+    """``2500`` g of a product sold by the kg -> ``2,5`` (kg); 3 pieces -> ``3``."""
+    return f"{from_base_amount(base_amount, unit).normalize():f}".replace(".", ",")
+
+
+def _day(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
 
 
 def _yes(flag: bool) -> str:

@@ -95,3 +95,44 @@ class DishForm(CleanForm):
     attributes = MultiCheckboxField(_l("Caractéristiques"))
     active = BooleanField(_l("Proposé au planificateur"), default=True)
     ingredients = RowList(FormField(IngredientForm), min_entries=6, max_entries=MAX_INGREDIENTS)
+
+
+class ClosureForm(CleanForm):
+    first_day = DateField(_l("Du"), validators=[DataRequired(_l("date illisible"))])
+    last_day = DateField(_l("Au (inclus)"), validators=[Optional()])
+    reason = StringField(_l("Raison"), validators=[
+        DataRequired(_l("donnez la raison (grève, sortie, pont…)")),
+        Length(max=120, message=_l("120 caractères au plus"))])
+
+    def validate_last_day(self, field: Any) -> None:
+        if field.data is not None and self.first_day.data and field.data < self.first_day.data:
+            raise ValidationError(_l("le dernier jour précède le premier"))
+
+
+def luhn_ok(digits: str) -> bool:
+    """The Luhn check of a SIREN or SIRET: from the right, every second digit doubled.
+
+    La Poste's establishments (SIREN 356000000) follow their own rule instead: the
+    sum of the digits is a multiple of 5.
+    """
+    if digits.startswith("356000000"):
+        return sum(int(c) for c in digits) % 5 == 0
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+class SiretForm(CleanForm):
+    siret = StringField(_l("SIRET de la cantine"), validators=[
+        DataRequired(_l("saisissez les 14 chiffres du SIRET"))])
+
+    def validate_siret(self, field: Any) -> None:
+        digits = "".join(str(field.data or "").split())
+        if len(digits) != 14 or not digits.isdigit():
+            raise ValidationError(_l("un SIRET a 14 chiffres"))
+        if not luhn_ok(digits):
+            raise ValidationError(_l("ce SIRET n'existe pas : vérifiez les chiffres (clé de "
+                                     "contrôle fausse)"))
+        field.data = digits

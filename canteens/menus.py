@@ -119,12 +119,13 @@ def build_request(canteen: Canteen, days: list[services.DayForecast]) -> PlanReq
 def declared_supply(canteen: Canteen, weeks: tuple[Week, ...]) -> dict[Week, dict[str, int]]:
     """What the farms offer in the weeks that have a cycle with declared supply.
 
-    A cycle supplies the meals of the ISO week of its delivery. What other buyers
-    already took is not on offer; what this canteen ordered still is.
+    A cycle supplies the meals of the week after its delivery
+    (:func:`canteens.calendar.week_fed_by`). What other buyers already took is not on
+    offer; what this canteen ordered still is.
     """
     supply: dict[Week, dict[str, int]] = {}
     for cycle in db.session.scalars(select(OrderCycle).order_by(OrderCycle.delivery_date)):
-        week = week_of(cycle.delivery_date)
+        week = week_of(services.meals_monday(cycle.delivery_date))
         if week not in weeks:
             continue
         own: dict[int, int] = defaultdict(int)

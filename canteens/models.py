@@ -228,3 +228,21 @@ class OutsidePurchase(db.Model):  # type: ignore[name-defined,misc]
     reason: Mapped[str] = mapped_column(String(12))
 
     week_order: Mapped[WeekOrder] = relationship(back_populates="outside")
+
+
+class CanteenClosure(db.Model):  # type: ignore[name-defined,misc]
+    """Days a manager closed the canteen (a strike, an outing, a bridge day), with why.
+
+    Public and school holidays are not stored: the calendar knows them
+    (:mod:`canteens.calendar`).
+    """
+
+    __tablename__ = "canteen_closures"
+    __table_args__ = (CheckConstraint("last_day >= first_day", name="closure_in_order"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    canteen_id: Mapped[int] = mapped_column(ForeignKey("canteens.id"), index=True)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(120))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -67,9 +67,10 @@ def open_cycle() -> OrderCycle:
 
 
 def split_needs(canteen: Canteen, stored: StoredPlan, cycle: OrderCycle) -> list[Need]:
-    """The week of ``cycle``'s delivery: in the cycle what is left on offer, the rest outside."""
+    """The week ``cycle``'s delivery feeds (the next one): in the cycle what is left on offer,
+    the rest outside."""
     catalogue = services.stored_catalogue(with_retired=True)
-    needs = week_needs(canteen, stored, services.monday_of(cycle.delivery_date), catalogue)
+    needs = week_needs(canteen, stored, services.meals_monday(cycle.delivery_date), catalogue)
     farm = {p.name: p for p in db.session.scalars(select(Product))}
     stocks = {s.product_id: s for s in db.session.scalars(
         select(ProductStock).where(ProductStock.cycle_id == cycle.id))}
@@ -96,14 +97,15 @@ def week_order_of(canteen: Canteen, monday: date) -> WeekOrder | None:
 
 
 def order_planned_week(user: User, now: datetime | None = None) -> WeekOrder:
-    """Turn the planned week of the open cycle into the canteen's order in that cycle.
+    """Turn the week the open cycle feeds (the one after its delivery) into the canteen's
+    order in that cycle.
 
     One order per canteen and week: a second click is refused, unless the first
     order was cancelled. What the farms did not offer is recorded as bought outside.
     """
     canteen = services.canteen_of(user)
     cycle = open_cycle()
-    monday = services.monday_of(cycle.delivery_date)
+    monday = services.meals_monday(cycle.delivery_date)
     stored = menus.plan_for_week(canteen, monday)
     if stored is None:
         raise ServiceError(_("Aucun plan de menus ne couvre la semaine du cycle ouvert."))

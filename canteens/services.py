@@ -11,9 +11,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from canteens import calendar, closures
 from canteens.menu_planner import catalogue as cat
 from canteens.models import (
     BoughtInItem,
@@ -26,6 +28,7 @@ from canteens.models import (
 from paniers.accounts.models import User
 from paniers.errors import Forbidden, NotFound, ServiceError
 from paniers.extensions import db
+from paniers.formatting import long_date
 from paniers.transaction import transaction
 from producers.models import Product, parse_months
 
@@ -41,6 +44,7 @@ class DayForecast:
     nursery: int
     elementary: int
     adult: int
+    closed: str = ""  # why no meal is served that day (a holiday, a closure), else ""
 
     @property
     def meals(self) -> int:
@@ -65,6 +69,21 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def meals_monday(delivery_date: date) -> date:
+    """The Monday of the week whose meals a cycle delivered on ``delivery_date`` feeds: the
+    canteens' produce arrives before the meals (:func:`canteens.calendar.week_fed_by`)."""
+    return calendar.week_fed_by(delivery_date)[0]
+
+
+def delivery_note(canteen: Canteen, delivery_date: date) -> str:
+    """« Livraison du vendredi 4 décembre 2026 : repas du 7 au 11 décembre »."""
+    monday, _sunday = calendar.week_fed_by(delivery_date)
+    days = [monday + timedelta(days=d) for d in service_weekdays(canteen)] or [monday]
+    return _("Livraison du %(delivery)s : repas du %(first)s au %(last)s",
+             delivery=long_date(delivery_date), first=format_date(days[0], "d MMMM"),
+             last=format_date(days[-1], "d MMMM"))
+
+
 def service_weekdays(canteen: Canteen) -> tuple[int, ...]:
     """Service days as Python weekdays (0 = Monday) from the stored ISO days ("1,2,4,5")."""
     return tuple(sorted(int(d) - 1 for d in canteen.service_days.split(",") if d.strip()))
@@ -80,14 +99,19 @@ def default_forecast(canteen: Canteen, day: date) -> DayForecast:
 
 
 def forecasts(canteen: Canteen, days: Sequence[date]) -> dict[date, DayForecast]:
-    """The forecast of each day: what the manager entered, else the canteen's usual count."""
+    """The forecast of each day: what the manager entered, else the canteen's usual count;
+    0 meals, with why, on a holiday or a closed day (:mod:`canteens.closures`)."""
     if not days:
         return {}
+    off = closures.days_off(canteen, days)
     stored = {f.service_date: f for f in db.session.scalars(select(MealForecast).where(
         MealForecast.canteen_id == canteen.id, MealForecast.service_date.in_(list(days))))}
     found = {}
     for day in days:
         row = stored.get(day)
+        if day in off:
+            found[day] = DayForecast(day, 0, 0, 0, closures.reason_of(off[day]))
+            continue
         found[day] = (DayForecast(day, row.nursery_meals, row.elementary_meals, row.adult_meals)
                       if row is not None else default_forecast(canteen, day))
     return found
@@ -103,9 +127,13 @@ def save_week_forecast(canteen: Canteen, monday: date, days: Iterable[DayForecas
     """Store the forecast of a week's service days (0 meals: no service that day)."""
     allowed = {monday + timedelta(days=d) for d in service_weekdays(canteen)}
     days = list(days)
+    off = closures.days_off(canteen, allowed)
     for day in days:
         if day.day not in allowed:
             raise ServiceError(_("Ce jour n'est pas un jour de service de la cantine."))
+        if day.day in off and day.meals:
+            raise ServiceError(_("Pas de repas le %(date)s : %(reason)s.", date=long_date(day.day),
+                                 reason=closures.reason_of(off[day.day])))
         if min(day.nursery, day.elementary, day.adult) < 0 or day.meals > MAX_MEALS_PER_DAY:
             raise ServiceError(_("Les nombres de repas doivent être positifs et réalistes."))
     stored = {f.service_date: f for f in db.session.scalars(select(MealForecast).where(
@@ -121,7 +149,8 @@ def service_days_from(canteen: Canteen, first_day: date, *, meals: int | None = 
                       weeks: int | None = None) -> list[DayForecast]:
     """The next ``meals`` served days (or those of ``weeks`` weeks) from ``first_day`` on.
 
-    A service day forecast at 0 meals (a holiday) is skipped.
+    A service day forecast at 0 meals is skipped: a holiday, a closed day, or a day
+    the manager set to 0.
     """
     weekdays = service_weekdays(canteen)
     if not weekdays or (meals is None) == (weeks is None):

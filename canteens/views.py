@@ -11,9 +11,17 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
+from canteens import calendar, closures, macantine, menus, ordering, services
 from canteens import figures as egalim
-from canteens import menus, ordering, services
-from canteens.forms import DishForm, ForecastForm, MealForm, PlanForm, iso_day
+from canteens.forms import (
+    ClosureForm,
+    DishForm,
+    ForecastForm,
+    MealForm,
+    PlanForm,
+    SiretForm,
+    iso_day,
+)
 from canteens.labels import (
     ATTRIBUTE_LABELS,
     COURSE_LABELS,
@@ -22,6 +30,7 @@ from canteens.labels import (
     percent,
 )
 from canteens.menu_planner.catalogue import ATTRIBUTES, COURSES
+from canteens.models import Canteen
 from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
 from paniers.cycles.services import current_cycle
@@ -76,8 +85,46 @@ def forecast() -> str | BaseResponse:
     days = [iso_day(e.form.day.data) for e in form.days]
     if None in days:  # a hidden day changed by hand: the row is shown without its date
         flash(_("Date illisible."), "error")
+    closed = {f.day: f.closed for f in services.week_forecast(canteen, monday) if f.closed}
     return render_template("canteens/forecast.html", canteen=canteen, form=form, monday=monday,
-                           days=days, timedelta=timedelta)
+                           days=days, closed=closed, timedelta=timedelta,
+                           note=_delivery_note(canteen, monday))
+
+
+@blueprint.route("/fermetures", methods=["GET", "POST"])
+@manager_only
+def closures_page() -> str | BaseResponse:
+    canteen = services.canteen_of(current_user)
+    form = ClosureForm()
+    if form.validate_on_submit():
+        first = form.first_day.data
+        try:
+            closures.add_closure(canteen, first, form.last_day.data or first,
+                                 form.reason.data or "")
+        except closures.ClosureError as error:
+            field = getattr(form, error.field)
+            field.errors = [*field.errors, str(error)]
+        else:
+            flash(_("Fermeture enregistrée : pas de repas ces jours-là."), "success")
+            return redirect(url_for("canteens.closures_page"))
+    today = date.today()
+    return render_template(
+        "canteens/closures.html", canteen=canteen, form=form, remove=FlaskForm(),
+        closures=closures.closures_of(canteen, today - timedelta(days=30)),
+        periods=closures.upcoming_periods_off(canteen, today), day_off_text=closures.day_off_text)
+
+
+@blueprint.route("/fermetures/<int:closure_id>/supprimer", methods=["POST"])
+@manager_only
+def remove_closure(closure_id: int) -> BaseResponse:
+    canteen = services.canteen_of(current_user)
+    if FlaskForm().validate_on_submit():
+        removed = closures.remove_closure(canteen, closure_id)
+        flash(_("Fermeture « %(reason)s » retirée : ces jours redeviennent des jours de "
+                "service.", reason=removed.reason), "success")
+    else:
+        flash(_("Le formulaire a expiré, réessayez."), "error")
+    return redirect(url_for("canteens.closures_page"))
 
 
 @blueprint.route("/menus")
@@ -88,13 +135,20 @@ def plan() -> str:
     job = menus.latest_job(canteen)
     form = PlanForm(first_day=_monday(None))
     cycle = current_cycle()
-    order_week = (services.monday_of(cycle.delivery_date)
+    order_week = (services.meals_monday(cycle.delivery_date)
                   if cycle is not None and cycle.status == CycleStatus.OPEN else None)
     return render_template(
         "canteens/plan.html", canteen=canteen, stored=stored, job=job, form=form,
         running=job is not None and job.running,
         weeks=menus.weeks_of(stored) if stored else [], order_week=order_week,
-        ordered=ordering.week_order_of(canteen, order_week) if order_week else None, **LABELS)
+        ordered=ordering.week_order_of(canteen, order_week) if order_week else None,
+        delivery_note=lambda monday: _delivery_note(canteen, monday),
+        closed=closures.days_off(canteen, [m.service_date for m in stored.meals]) if stored
+        else {}, day_off_text=closures.day_off_text, **LABELS)
+
+
+def _delivery_note(canteen: Canteen, monday: date) -> str:
+    return services.delivery_note(canteen, calendar.delivery_feeding(monday))
 
 
 @blueprint.route("/menus/planifier", methods=["POST"])
@@ -154,15 +208,18 @@ def week_order() -> str | BaseResponse:
         return redirect(url_for("canteens.week_order", semaine=placed.week_start.isoformat()))
     cycle = current_cycle()
     is_open = cycle is not None and cycle.status == CycleStatus.OPEN
-    monday = (services.monday_of(cycle.delivery_date) if cycle is not None and is_open
+    monday = (services.meals_monday(cycle.delivery_date) if cycle is not None and is_open
               else _monday(request.args.get("semaine")))
     stored = menus.plan_for_week(canteen, monday)
     ordered = ordering.week_order_of(canteen, monday)
     needs: list[ordering.Need] = (ordering.split_needs(canteen, stored, cycle)
              if stored and is_open and cycle is not None and ordered is None else [])
+    note = (services.delivery_note(canteen, ordered.cycle.delivery_date) if ordered
+            else services.delivery_note(canteen, cycle.delivery_date) if cycle and is_open
+            else _delivery_note(canteen, monday))
     return render_template("canteens/week_order.html", canteen=canteen, stored=stored,
                            cycle=cycle if is_open else None, monday=monday, placed=ordered,
-                           needs=needs, action=action, **LABELS)
+                           needs=needs, action=action, note=note, **LABELS)
 
 
 @blueprint.route("/plats")
@@ -232,7 +289,8 @@ def figures() -> str:
     start, end = _period()
     purchases = egalim.canteen_purchases(canteen, start, end)
     return render_template("canteens/figures.html", canteen=canteen, start=start, end=end,
-                           purchases=purchases, shares=egalim.figures(purchases), **LABELS)
+                           purchases=purchases, shares=egalim.figures(purchases),
+                           years=_export_years(), **LABELS)
 
 
 @blueprint.route("/bilan.csv")
@@ -248,11 +306,56 @@ def figures_csv() -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+def _export_years() -> list[int]:
+    """The years offered for the declaration: this one and the three before."""
+    this_year = date.today().year
+    return [this_year - n for n in range(4)]
+
+
+def _export_year() -> int:
+    """The year asked for: one of those offered, or next year's first deliveries."""
+    text = request.args.get("annee") or str(date.today().year - 1)
+    allowed = [*_export_years(), date.today().year + 1]
+    if not text.isdigit() or int(text) not in allowed:
+        raise ServiceError(_("Choisissez l'une des années proposées."))
+    return int(text)
+
+
+@blueprint.route("/bilan-ma-cantine.csv")
+@manager_only
+def macantine_csv() -> BaseResponse:
+    canteen = services.canteen_of(current_user)
+    year = _export_year()
+    start, end = macantine.year_bounds(year)
+    try:
+        text = macantine.purchases_csv(canteen, egalim.canteen_purchases(canteen, start, end))
+    except macantine.MissingSiret as error:
+        flash(str(error), "error")
+        return redirect(url_for("canteens.siret"))
+    name = f"achats-ma-cantine-{canteen.siret}-{year}.csv"
+    # Exactly the import format: UTF-8 without byte order mark, commas, a point in prices.
+    return Response(text, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@blueprint.route("/siret", methods=["GET", "POST"])
+@manager_only
+def siret() -> str | BaseResponse:
+    canteen = services.canteen_of(current_user)
+    form = SiretForm(data={"siret": canteen.siret} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        macantine.set_siret(canteen, form.siret.data or "")
+        flash(_("SIRET enregistré."), "success")
+        return redirect(url_for("canteens.figures"))
+    return render_template("canteens/siret.html", canteen=canteen, form=form)
+
+
 @blueprint.route("/demande")
 @role_required(Role.FARMER, Role.COORDINATOR)
 def demand() -> str:
     mondays, rows = ordering.expected_demand(date.today())
-    return render_template("canteens/demand.html", mondays=mondays, rows=rows)
+    return render_template("canteens/demand.html", mondays=mondays, rows=rows,
+                           deliveries={m: calendar.delivery_feeding(m) for m in mondays})
 
 
 @blueprint.route("/commande", methods=["GET", "POST"])

@@ -41,6 +41,11 @@ def long_date(value: date | None) -> str:
     return format_date(value, "full") if value else ""
 
 
+def short_date(value: date | None) -> str:
+    """``03/12/2026`` in French, ``12/3/26`` in English."""
+    return format_date(value, "short") if value else ""
+
+
 def short_datetime(value: datetime | None) -> str:
     return format_datetime(value, "short") if value else ""
 
@@ -78,7 +83,8 @@ def short_time(value: datetime | None) -> str:
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money, amount=amount, unit_label=unit_label,
-        long_date=long_date, short_datetime=short_datetime, short_time=short_time,
+        long_date=long_date, short_date=short_date, short_datetime=short_datetime,
+        short_time=short_time,
         decimal=decimal, kg=kilograms, km=kilometres, crates=crates, duration=duration,
     )
     app.jinja_env.globals["get_locale"] = get_locale

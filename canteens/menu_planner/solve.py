@@ -15,7 +15,7 @@ by how much and, where the catalogue explains it, why.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 
 from canteens.menu_planner.catalogue import Catalogue, load_demo_catalogue
@@ -56,15 +56,23 @@ SCHOOL_WEEKDAYS: tuple[int, ...] = (0, 1, 3, 4)
 
 
 def service_dates(
-    first_day: date, meals: int, weekdays: Sequence[int] = SCHOOL_WEEKDAYS
+    first_day: date,
+    meals: int,
+    weekdays: Sequence[int] = SCHOOL_WEEKDAYS,
+    is_day_off: Callable[[date], bool] | None = None,
 ) -> tuple[date, ...]:
-    """The first ``meals`` service days from ``first_day`` on (weekdays 0 = Monday)."""
+    """The first ``meals`` service days from ``first_day`` on (weekdays 0 = Monday).
+
+    ``is_day_off`` tells the days without meals (holidays, closures: see
+    ``canteens.calendar.day_off``); they are skipped. Without it every weekday counts.
+    """
     if meals < 0 or not weekdays:
         raise ValueError("need a non-negative number of meals and at least one service weekday")
     days: list[date] = []
     day = first_day
-    while len(days) < meals:
-        if day.weekday() in weekdays:
+    limit = first_day + timedelta(days=366 + 7 * meals)  # no endless search in a closed year
+    while len(days) < meals and day < limit:
+        if day.weekday() in weekdays and not (is_day_off is not None and is_day_off(day)):
             days.append(day)
         day += timedelta(days=1)
     return tuple(days)

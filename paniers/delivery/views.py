@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from canteens.calendar import week_fed_by
 from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
 from paniers.cycles import services as cycles
@@ -87,4 +88,5 @@ def route_sheet(cycle_id: int, route_id: int) -> str:
     route = planning.route_of(cycle_id, route_id)
     return render_template("delivery/route_sheet.html", cycle=cycle, route=route,
                            hosts=planning.hosts_of([s.point_id for s in route.stops]),
-                           waiting_s=planning.waiting_s)
+                           waiting_s=planning.waiting_s,
+                           canteen_week=week_fed_by(cycle.delivery_date))

@@ -85,6 +85,10 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "canteens.edit_dish": CANTEEN,
     "canteens.forecast": CANTEEN,
     "canteens.week_order": CANTEEN,
+    "canteens.closures_page": CANTEEN,
+    "canteens.remove_closure": CANTEEN,
+    "canteens.siret": CANTEEN,
+    "canteens.macantine_csv": CANTEEN,
     # relay hosts (and the coordinator standing in for one)
     "points.evening": AT_THE_POINT,
     "points.check_off": AT_THE_POINT,
@@ -158,6 +162,7 @@ ARGUMENTS: dict[str, Callable[[World, str], Any]] = {
     "plan_id": lambda world, role: world.canteens[0].plan_id or 1,
     "day": lambda world, role: world.canteens[0].plan_day or "2030-01-07",
     "dish_id": lambda world, role: 1,
+    "closure_id": lambda world, role: world.closure_id,
     "move": lambda world, role: "clore",
     "code": lambda world, role: "fr",
     # Members: the second household, its role and an invitation pending.

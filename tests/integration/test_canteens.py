@@ -24,6 +24,7 @@ from canteens.models import (
     StoredPlan,
     WeekOrder,
 )
+from canteens.services import meals_monday
 from paniers.allocation import services as allocating
 from paniers.allocation.models import AllocationLine, Shortage
 from paniers.cycles import services as cycles
@@ -35,6 +36,7 @@ from paniers.orders.models import Order, OrderLine, OrderSource
 from producers.models import Product, SupplyOffer
 from producers.units import Unit, base_per_unit, value_cents
 from tests.integration.week import DELIVERY, open_week, product, user
+from tests.support.school_weeks import school_delivery, school_monday_after
 
 MANAGER = "cantine@paniers.demo"
 NURSERY_MEALS = 180  # the demo school's usual day
@@ -47,7 +49,12 @@ def quick_planner(app):
 
 
 def monday_after(day: date) -> date:
-    return day + timedelta(days=7 - day.weekday())
+    """The next Monday of a full school week: the calendar leaves holiday weeks empty."""
+    return school_monday_after(day)
+
+
+#: A delivery whose following week (the one it feeds) is a full school week.
+SCHOOL_DELIVERY = school_delivery(DELIVERY)
 
 
 def plan_through_the_page(browser, first_day: date, horizon: str = "meals-20") -> StoredPlan:
@@ -190,8 +197,8 @@ def canteen_lines(cycle_id: int) -> dict[str, OrderLine]:
 
 def test_a_planned_week_becomes_order_lines_that_the_allocation_serves_before_households(
         browser):
-    cycle = open_week(supply=generous_supply())
-    monday = DELIVERY - timedelta(days=DELIVERY.weekday())
+    cycle = open_week(supply=generous_supply(), delivery=SCHOOL_DELIVERY)
+    monday = meals_monday(SCHOOL_DELIVERY)
     browser.login(MANAGER)
     plan = plan_through_the_page(browser, max(monday, date.today()), "weeks-1")
     wanted = expected_week(plan, monday)
@@ -249,7 +256,7 @@ def test_a_planned_week_becomes_order_lines_that_the_allocation_serves_before_ho
                      if a.order_line_id in by_line)
     outside_cents = sum(db.session.scalars(select(OutsidePurchase.value_cents)))
     share = round(100 * farm_cents / (farm_cents + outside_cents), 1)
-    period = f"du={monday.isoformat()}&au={(monday + timedelta(days=6)).isoformat()}"
+    period = f"du={SCHOOL_DELIVERY.isoformat()}&au={(monday + timedelta(days=6)).isoformat()}"
     page = browser.get(f"/cantine/bilan?{period}").text
     assert "Bio (conversion comprise)" in page and f"{share:.1f} %".replace(".", ",") in page
     assert "Ferme du Marais" in page and "C2" in page
@@ -330,8 +337,8 @@ def test_a_week_order_without_an_open_cycle_is_refused_clearly(browser):
 
 
 def test_a_failure_after_the_order_leaves_neither_the_order_nor_the_week_order(browser):
-    cycle = open_week(supply=generous_supply())
-    monday = DELIVERY - timedelta(days=DELIVERY.weekday())
+    cycle = open_week(supply=generous_supply(), delivery=SCHOOL_DELIVERY)
+    monday = meals_monday(SCHOOL_DELIVERY)
     browser.login(MANAGER)
     plan_through_the_page(browser, max(monday, date.today()), "weeks-1")
     sold_before = dict(db.session.execute(select(ProductStock.product_id, ProductStock.sold)

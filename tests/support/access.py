@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from canteens import menus
 from canteens import tasks as canteen_tasks
-from canteens.models import Canteen, PlanJob, StoredPlan
+from canteens.models import Canteen, CanteenClosure, PlanJob, StoredPlan
 from paniers.accounts import invitations
 from paniers.accounts.models import Membership, Role, User
 from paniers.delivery.models import Route, RouteStop, Vehicle
@@ -25,6 +25,7 @@ from paniers.points.models import PickupPoint
 from paniers.types import utcnow
 from tests.conftest import Browser
 from tests.integration.week import open_week, product, user
+from tests.support.school_weeks import school_monday_after
 
 PASSWORD = "paniers-demo"
 
@@ -49,6 +50,7 @@ class World:
     households: tuple[Owner, Owner]
     hosts: tuple[Owner, Owner]
     canteens: tuple[Owner, Owner]
+    closure_id: int = 0  # a closure day of the first canteen
 
 
 def code_id(model: Any, code: str) -> int:
@@ -84,7 +86,7 @@ def week_plan(canteen_id: int) -> tuple[int, str]:
     """A one-week menu plan of the canteen, planned as a worker would; its first day."""
     canteen = db.session.get(Canteen, canteen_id)
     assert canteen is not None
-    monday = date.today() + timedelta(days=7 - date.today().weekday())
+    monday = school_monday_after(date.today())
     job = menus.start_planning(canteen, monday, weeks=1)
     canteen_tasks.plan_menus(job.id)
     db.session.expire_all()
@@ -134,12 +136,16 @@ def build_world(*, plans: bool = True) -> World:
               plan_id=second[0], plan_day=second[1]),
     )
     route_id, vehicle_id = route_at(cycle.id, loos)
+    closure = CanteenClosure(canteen_id=school, first_day=date.today() + timedelta(days=300),
+                             last_day=date.today() + timedelta(days=300), reason="Grève")
+    db.session.add(closure)
+    db.session.commit()
     return World(
         cycle_id=cycle.id, format_id=cycle.formats[0].id, route_id=route_id,
         vehicle_id=vehicle_id, households=households,
         hosts=(Owner("hote@paniers.demo", households[0].order_id, loos),
                Owner("hote-lens@paniers.demo", households[1].order_id, lens)),
-        canteens=canteens,
+        canteens=canteens, closure_id=closure.id,
     )
 
 
