@@ -48,6 +48,8 @@ def _upsert(model: Any, key: str, value: str, **fields: Any) -> Any:
 
 
 def _organic_status(notes: str) -> str:
+    if "not organic" in notes:  # sugar, oil and landed fish: conventional suppliers
+        return ""
     for status in (OrganicStatus.C1, OrganicStatus.C2, OrganicStatus.C3):
         if f": {status}" in notes:
             return status
