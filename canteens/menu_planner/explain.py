@@ -66,11 +66,17 @@ def explain_outside(
                 entry.dates.add(request.dates[index])
                 entry.extra_cents = max(entry.extra_cents, extra)
     for (product, reason), entry in found.items():
-        choices.append(OutsideChoice(
-            product, reason, tuple(sorted(entry.alternatives)), tuple(sorted(entry.dishes)),
-            tuple(sorted(entry.dates)), values.get(product, 0),
-            extra_cents_per_meal=entry.extra_cents,
-        ))
+        choices.append(
+            OutsideChoice(
+                product,
+                reason,
+                tuple(sorted(entry.alternatives)),
+                tuple(sorted(entry.dishes)),
+                tuple(sorted(entry.dates)),
+                values.get(product, 0),
+                extra_cents_per_meal=entry.extra_cents,
+            )
+        )
     return tuple(sorted(choices, key=lambda c: (-c.value_cents, c.product, c.reason)))
 
 
@@ -93,11 +99,18 @@ def _supply_choices(
             for dish in menu.values()
             if any(i.product == product for i in dish.ingredients)
         ]
-        choices.append(OutsideChoice(
-            product, "supply", (product,), tuple(sorted({name for _d, name in uses})),
-            tuple(sorted({day for day, _n in uses})), values.get(product, 0),
-            needed=sum(s.needed for s in shorts), offered=sum(s.offered for s in shorts),
-        ))
+        choices.append(
+            OutsideChoice(
+                product,
+                "supply",
+                (product,),
+                tuple(sorted({name for _d, name in uses})),
+                tuple(sorted({day for day, _n in uses})),
+                values.get(product, 0),
+                needed=sum(s.needed for s in shorts),
+                offered=sum(s.offered for s in shorts),
+            )
+        )
     return choices
 
 
@@ -141,16 +154,13 @@ def _why_not(
     gap = request.gap(dish.course)
     near = range(max(0, index - gap + 1), min(len(menus), index + gap))
     fresh = [
-        a for a in alternatives
-        if not any(j != index and menus[j].get(a.course) == a for j in near)
+        a for a in alternatives if not any(j != index and menus[j].get(a.course) == a for j in near)
     ]
     if not fresh:
         return "variety", alternatives, 0
     offered = (request.supply_by_week or {}).get(week_of(request.dates[index]))
     if offered is not None:
-        supplied = [
-            a for a in fresh if all(offered.get(i.product, 0) > 0 for i in a.ingredients)
-        ]
+        supplied = [a for a in fresh if all(offered.get(i.product, 0) > 0 for i in a.ingredients)]
         if not supplied:
             return "supply", fresh, 0
         fresh = supplied

@@ -201,7 +201,8 @@ def test_local_products_are_bought_outside_only_when_the_farms_offered_too_littl
 ) -> None:
     first_week = week_of(winter_plan.meals[0].date)
     fish_days = [
-        m.date for m in winter_plan.meals
+        m.date
+        for m in winter_plan.meals
         if week_of(m.date) == first_week and "fish" in m.dishes["main"].attributes
     ]
     reported = {item.product: item for item in winter_plan.non_local}
