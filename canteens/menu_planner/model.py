@@ -36,6 +36,7 @@ LOCAL_TOLERANCE = 0.001
 #: comparison), local share; the cost gets the rest. A solve that ends early leaves its
 #: time to the next.
 DEADLINES = (0.2, 0.35, 0.8)
+MIN_STEP = 0.1
 
 #: Dishes in season for each meal, by course: ``options[meal][course]``.
 Options = list[dict[str, list[Dish]]]
@@ -331,12 +332,24 @@ class _Passes:
         model = self.m.model
         model.minimize(objective)
         if self.last is not None:
+            # The whole last solution as a hint: it meets every constraint added since,
+            # so each step starts from a plan at once.
             model.clear_hints()
-            for var in self.m.x.values():
-                model.add_hint(var, self.last.boolean_value(var))
+            for index in range(len(model.proto.variables)):
+                var = model.get_int_var_from_proto_index(index)
+                model.add_hint(var, self.last.value(var))
         spent = time.perf_counter() - self.started
-        solver = _solver(self.m.request, deadline * self.m.request.time_limit_s - spent)
+        limit = self.m.request.time_limit_s
+        # Every step gets a tenth of the time limit at least, so a slow first step
+        # cannot leave the next ones no time to start from its plan.
+        solver = _solver(self.m.request, max(deadline * limit - spent, MIN_STEP * limit))
         status = solver.solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and self.last is not None:
+            # Presolve alone can take the step's time on a busy machine: search from the
+            # hinted plan without it.
+            solver = _solver(self.m.request, MIN_STEP * limit)
+            solver.parameters.cp_model_presolve = False
+            status = solver.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             self.failure = solver.status_name(status)
             return False
