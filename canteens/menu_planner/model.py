@@ -15,7 +15,6 @@ local value, it never breaks a rule.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -24,19 +23,13 @@ from ortools.sat.python import cp_model
 from canteens.menu_planner.catalogue import COURSES, Catalogue, Dish, Product
 from canteens.menu_planner.data import PlanRequest, week_of
 from canteens.menu_planner.rules import FrequencyRule
+from canteens.menu_planner.steps import Goals, Solution, solve_in_steps
 
 W_RULE = 1000  # per meal (or dish) a frequency rule is short or over
 W_VEGETARIAN = 1000  # per week without its vegetarian meals
 W_BUDGET = 50  # per cent per meal over budget
 W_VARIETY = 300  # per window where a dish comes back too soon
 W_DISTINCT = 3  # bonus per distinct dish served, against a cent per meal of cost
-#: The local value found by the local solve is held to within this share of the plan's value.
-LOCAL_TOLERANCE = 0.001
-#: When each solve must end, as a share of the time limit: rules, cheapest plan (for the
-#: comparison), local share; the cost gets the rest. A solve that ends early leaves its
-#: time to the next.
-DEADLINES = (0.2, 0.35, 0.8)
-MIN_STEP = 0.1
 
 #: Dishes in season for each meal, by course: ``options[meal][course]``.
 Options = list[dict[str, list[Dish]]]
@@ -93,16 +86,6 @@ class _Model:
         return var
 
 
-@dataclass(frozen=True)
-class Solution:
-    """``menus``: the plan; ``cheapest``: the cheapest plan meeting the same rules (local aside)."""
-
-    menus: list[dict[str, Dish]] | None
-    status: str
-    seconds: float
-    cheapest: list[dict[str, Dish]] | None = None
-
-
 def solve_menus(
     request: PlanRequest, catalogue: Catalogue, options: Options, *, compare_cheapest: bool = True
 ) -> Solution:
@@ -122,9 +105,15 @@ def solve_menus(
     total = _value_expr(m, local_only=False)
     local_value = _add_supply(m, _value_expr(m, local_only=True))
     _add_budget(m, total)
-    gap = _local_gap(m, local_value, total)
-    cost = _cost_per_meal(m, total)
-    return _solve(m, _Objectives(total, gap, cost), compare_cheapest)
+    goals = Goals(
+        broken=_total(m.penalty),
+        total=total,
+        gap=_local_gap(m, local_value, total),
+        cost=_cost_per_meal(m, total),
+        preference=_total(m.preference),
+        tenth_of_cent_per_meal_mc=_per_meal_mc(m) // 10,
+    )
+    return solve_in_steps(m.model, m.x, m.options, m.request, goals, compare_cheapest)
 
 
 def _add_choices(m: _Model) -> None:
@@ -307,97 +296,3 @@ def _cost_per_meal(m: _Model, total: Expr) -> cp_model.IntVar:
     cost = m.model.new_int_var(0, 10**6, "cost_per_meal")
     m.model.add(cost * _per_meal_mc(m) >= total)
     return cost
-
-
-def _solver(request: PlanRequest, seconds: float) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(seconds, 0.1)
-    solver.parameters.num_workers = request.workers
-    solver.parameters.random_seed = request.seed
-    return solver
-
-
-@dataclass
-class _Passes:
-    """Runs the successive solves on one model, each starting from the last plan found."""
-
-    m: _Model
-    started: float = field(default_factory=time.perf_counter)
-    last: cp_model.CpSolver | None = None
-    status: str = "UNKNOWN"  # of the last solve that found a plan
-    failure: str = ""  # of the last solve that found none
-
-    def run(self, objective: Expr, deadline: float) -> bool:
-        """Solve for ``objective`` until ``deadline`` (a share of the time limit)."""
-        model = self.m.model
-        model.minimize(objective)
-        if self.last is not None:
-            # The whole last solution as a hint: it meets every constraint added since,
-            # so each step starts from a plan at once.
-            model.clear_hints()
-            for index in range(len(model.proto.variables)):
-                var = model.get_int_var_from_proto_index(index)
-                model.add_hint(var, self.last.value(var))
-        spent = time.perf_counter() - self.started
-        limit = self.m.request.time_limit_s
-        # Every step gets a tenth of the time limit at least, so a slow first step
-        # cannot leave the next ones no time to start from its plan.
-        solver = _solver(self.m.request, max(deadline * limit - spent, MIN_STEP * limit))
-        status = solver.solve(model)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and self.last is not None:
-            # Presolve alone can take the step's time on a busy machine: search from the
-            # hinted plan without it.
-            solver = _solver(self.m.request, MIN_STEP * limit)
-            solver.parameters.cp_model_presolve = False
-            status = solver.solve(model)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            self.failure = solver.status_name(status)
-            return False
-        self.last, self.status = solver, solver.status_name(status)
-        return True
-
-    def value(self, expr: Expr) -> int:
-        assert self.last is not None
-        return int(self.last.value(expr))
-
-
-@dataclass(frozen=True)
-class _Objectives:
-    total: Expr  # purchase value, millicents
-    gap: cp_model.IntVar  # local value short of the target, tenths of a cent per meal
-    cost: cp_model.IntVar  # cents per meal
-
-
-def _solve(m: _Model, goals: _Objectives, compare_cheapest: bool) -> Solution:
-    """Rules first, then the local share, then the cost (each fixed before the next).
-
-    With ``compare_cheapest``, the cheapest plan under the same rules is found
-    between the first and the second solve, for the cost-of-local comparison.
-    """
-    passes = _Passes(m)
-    total, gap, cost = goals.total, goals.gap, goals.cost
-    broken = _total(m.penalty)
-    # A first plan matters more than the later steps: without one in its share of the
-    # time, the rules' solve goes on for the whole time limit.
-    if not passes.run(broken, DEADLINES[0]) and not passes.run(broken, 1.0):
-        return Solution(None, passes.failure, time.perf_counter() - passes.started)
-    m.model.add(broken <= passes.value(broken))
-    preferred_cost = cost + _total(m.preference)
-    cheapest = None
-    if compare_cheapest and passes.run(preferred_cost, DEADLINES[1]):
-        cheapest = _menus(m, passes.last)
-    if passes.run(gap, DEADLINES[2]):
-        tenths_per_meal = passes.value(total) // (_per_meal_mc(m) // 10)
-        m.model.add(gap <= passes.value(gap) + int(tenths_per_meal * LOCAL_TOLERANCE))
-    menus = _menus(m, passes.last)
-    if passes.run(preferred_cost, 1.0):
-        menus = _menus(m, passes.last)
-    return Solution(menus, passes.status, time.perf_counter() - passes.started, cheapest)
-
-
-def _menus(m: _Model, solver: cp_model.CpSolver | None) -> list[dict[str, Dish]]:
-    assert solver is not None
-    return [
-        {c: d for c, ds in by_course.items() for d in ds if solver.boolean_value(m.x[i, d.id])}
-        for i, by_course in enumerate(m.options)
-    ]

@@ -7,10 +7,13 @@ Usage::
     plan = plan_menus(PlanRequest(dates=dates, meal_counts=180), catalogue)
     orders = ingredients_for_week(plan, (2026, 50))
 
-Seasons and the course structure are hard constraints; the frequency rules,
-the weekly vegetarian menu, variety, supply, budget and local target are soft,
-so that a plan always comes back: ``plan.violations`` says which rule is missed,
-by how much and, where the catalogue explains it, why.
+Seasons and the course structure are hard. Then, in this order (see
+:mod:`canteens.menu_planner.steps`): the school-meal rules and the budget, met
+whenever a plan can meet them all (otherwise the closest plan comes back, and
+``plan.violations`` says which rule is missed, by how much and, where the
+catalogue explains it, why); the local share of the purchase value, as high as
+the supply allows (up to the canteen's target); the cost. What the farms cannot
+supply is bought outside and explained in ``plan.outside``.
 """
 
 from __future__ import annotations
