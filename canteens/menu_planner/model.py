@@ -71,6 +71,7 @@ class _Model:
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     x: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)
     penalty: list[Expr] = field(default_factory=list)  # broken rules
+    shortage: list[Expr] = field(default_factory=list)  # 100 g steps beyond the farms' offer
     preference: list[Expr] = field(default_factory=list)  # ties between plans meeting them
     weights: list[int] = field(default_factory=list)
 
@@ -107,6 +108,7 @@ def solve_menus(
     _add_budget(m, total)
     goals = Goals(
         broken=_total(m.penalty),
+        shortage=_total(m.shortage),
         total=total,
         gap=_local_gap(m, local_value, total),
         cost=_cost_per_meal(m, total),
@@ -251,6 +253,7 @@ def _add_supply(m: _Model, local_value: Expr) -> Expr:
             m.model.add(steps * step >= need)
             available = offered.get(product.name, 0) * product.grams_per_base // step
             short = m.model.new_int_var(0, 10**9, f"short_{product.name}_{week}")
+            m.shortage.append(max(1, step // 100) * short)
             m.model.add(steps - short <= int(available))
             lost.append(round(product.cost_millicents(step)) * short)
     return local_value - _total(lost)

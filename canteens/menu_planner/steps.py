@@ -24,6 +24,9 @@ LOCAL_TOLERANCE = 0.001
 DEADLINES = (0.2, 0.35, 0.8)
 #: Every step gets this share of the time limit at least.
 MIN_STEP = 0.1
+#: In the first step, one unit of the rules' weighted slack outweighs this many 100 g
+#: bought beyond the farms' offer.
+SHORTAGE_PER_RULE = 1000
 
 Expr = cp_model.LinearExpr
 Choices = Mapping[tuple[int, str], cp_model.IntVar]
@@ -45,6 +48,7 @@ class Goals:
     """What each step minimises, as expressions of the model."""
 
     broken: Expr  # weighted slack of the rules and the budget
+    shortage: Expr  # what the farms do not offer, in 100 g (or units), in the declared weeks
     total: Expr  # purchase value, millicents
     gap: cp_model.IntVar  # local value short of the target, tenths of a cent per meal
     cost: cp_model.IntVar  # cents per meal
@@ -70,9 +74,14 @@ def solve_in_steps(
     menus_of = _reader(x, options)
     # A first plan matters more than the later steps: without one in its share of the
     # time, the rules' step goes on for the whole time limit.
-    if not steps.run(goals.broken, DEADLINES[0]) and not steps.run(goals.broken, 1.0):
+    # The first step also keeps within the farms' offer where the rules and the budget
+    # allow (a meal short of a rule, or a cent a meal over budget, outweighs tonnes bought
+    # beyond the offer); both are held in the next steps.
+    first = goals.broken * SHORTAGE_PER_RULE + goals.shortage
+    if not steps.run(first, DEADLINES[0]) and not steps.run(first, 1.0):
         return Solution(None, steps.failure, steps.seconds())
     model.add(goals.broken <= steps.value(goals.broken))
+    model.add(goals.shortage <= steps.value(goals.shortage))
     preferred_cost = goals.cost + goals.preference
     cheapest = None
     if compare_cheapest and steps.run(preferred_cost, DEADLINES[1]):
