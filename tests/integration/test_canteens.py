@@ -432,3 +432,25 @@ def test_a_planning_job_refused_by_the_work_fails_with_its_reason(browser):
 
     page = browser.get("/cantine/menus").text
     assert "La planification a échoué : Choisissez un nombre de repas ou de semaines." in page
+
+
+def test_the_residence_is_planned_under_the_elderly_rules_with_its_own_target(app):
+    from canteens import menus as planning
+    from canteens import services
+    from canteens.menu_planner.rules import ELDERLY_RULES, SCHOOL_RULES
+    from canteens.models import Canteen
+
+    residence = db.session.scalar(select(Canteen).where(
+        Canteen.code == "canteen-loos-residence"))
+    days = services.service_days_from(residence, monday_after(date.today()), meals=20)
+    request = planning.build_request(residence, days)
+
+    assert request.rules == ELDERLY_RULES and request.vegetarian_meals_per_week == 0
+    assert request.local_target_pct == 15
+    assert {d.weekday() for d in request.dates} == set(range(7))  # it serves every day
+    stored = planning.request_from_json(planning.request_json(request))
+    assert stored.rules == ELDERLY_RULES and stored.vegetarian_meals_per_week == 0
+    school = db.session.scalar(select(Canteen).where(Canteen.code == "canteen-loos-school"))
+    school_request = planning.build_request(
+        school, services.service_days_from(school, monday_after(date.today()), meals=4))
+    assert school_request.rules == SCHOOL_RULES and school_request.local_target_pct is None
