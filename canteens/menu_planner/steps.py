@@ -22,6 +22,8 @@ LOCAL_TOLERANCE = 0.001
 #: comparison), local share; the cost gets the rest. A step that ends early leaves its
 #: time to the next.
 DEADLINES = (0.2, 0.35, 0.8)
+#: The rules' step goes on until then when its plan is not proven best by its deadline.
+RULES_DEADLINE = 0.6
 #: Every step gets this share of the time limit at least.
 MIN_STEP = 0.1
 #: In the first step, one unit of the rules' weighted slack outweighs this many 100 g
@@ -80,6 +82,8 @@ def solve_in_steps(
     first = goals.broken * SHORTAGE_PER_RULE + goals.shortage
     if not steps.run(first, DEADLINES[0]) and not steps.run(first, 1.0):
         return Solution(None, steps.failure, steps.seconds())
+    if steps.status != "OPTIMAL":  # not proven best yet: the rules come before the rest
+        steps.run(first, RULES_DEADLINE)
     model.add(goals.broken <= steps.value(goals.broken))
     model.add(goals.shortage <= steps.value(goals.shortage))
     preferred_cost = goals.cost + goals.preference
