@@ -176,9 +176,10 @@ class OutsideChoice:
 
     ``alternatives``: the local products (or, for ``supply``, the same product:
     ``needed`` and ``offered`` in base amounts over the weeks short) that could
-    have taken its place; ``dishes`` and ``dates``: where the plan uses it;
-    ``extra_cents_per_meal``: what the local dish would have cost more, per meal
-    (``budget`` and ``target_reached``).
+    have taken its place; ``dishes`` and ``dates``: where the plan uses it for
+    this reason; ``value_cents``: all of the product bought outside over the plan
+    (whatever the reason); ``extra_cents_per_meal``: what the local dish would
+    have cost more, per meal (``budget`` and ``target_reached``).
     """
 
     product: str
