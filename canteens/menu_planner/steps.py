@@ -23,7 +23,7 @@ LOCAL_TOLERANCE = 0.001
 #: time to the next.
 DEADLINES = (0.2, 0.35, 0.8)
 #: The rules' step goes on until then when its plan is not proven best by its deadline.
-RULES_DEADLINE = 0.6
+RULES_DEADLINE = 0.75
 #: Every step gets this share of the time limit at least.
 MIN_STEP = 0.1
 #: In the first step, one unit of the rules' weighted slack outweighs this many 100 g

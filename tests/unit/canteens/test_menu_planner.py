@@ -100,7 +100,7 @@ def winter_plan(catalogue: Catalogue, first_week_supply: dict[str, int]) -> Menu
         budget_cents_per_meal=220,
         min_gap_meals=GAPS,
         supply_by_week={week_of(dates[0]): first_week_supply},
-        time_limit_s=4,
+        time_limit_s=6,
     )
     return plan_menus(request, catalogue)
 
@@ -108,7 +108,7 @@ def winter_plan(catalogue: Catalogue, first_week_supply: dict[str, int]) -> Menu
 @pytest.fixture(scope="module")
 def summer_plan(catalogue: Catalogue) -> MenuPlan:
     request = PlanRequest(
-        dates=service_dates(SUMMER_START, 20), meal_counts=180, min_gap_meals=GAPS, time_limit_s=4
+        dates=service_dates(SUMMER_START, 20), meal_counts=180, min_gap_meals=GAPS, time_limit_s=6
     )
     return plan_menus(request, catalogue)
 
