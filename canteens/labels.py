@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from babel.numbers import format_decimal
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from paniers.formatting import money
 
 COURSE_LABELS = {
     "starter": _l("Entrée"),
@@ -41,6 +47,7 @@ RULE_LABELS = {
     "fried": _l("Produits frits ou pré-frits"),
     "sweet_dessert": _l("Desserts sucrés"),
     "fatty_starter": _l("Entrées grasses"),
+    "calcium_medium": _l("Repas avec un fromage ou laitage de 100 à 150 mg de calcium"),
     "vegetarian_weekly": _l("Semaines avec un menu végétarien"),
     "budget": _l("Coût des denrées par repas (centimes)"),
     "menu_structure": _l("Repas incomplets"),
@@ -59,3 +66,21 @@ OUTSIDE_LABELS = {
 def percent(value: float) -> str:
     """A share with one decimal as the reader writes it: ``67,8 %`` in French."""
     return f"{format_decimal(round(value, 1), format='0.0', locale=str(get_locale()))} %"
+
+
+def outside_reason(choice: Mapping[str, Any]) -> str:
+    """Why a product was bought outside while a local one of the same role was offered."""
+    extra = money(choice.get("extra_cents_per_meal", 0))
+    reason = choice["reason"]
+    if reason == "supply":
+        return _("les fermes n'en proposaient pas assez la semaine de ces repas")
+    if reason == "variety":
+        return _("les plats locaux qui tiennent ce rôle venaient d'être servis (variété)")
+    if reason == "budget":
+        return _("le plat local coûterait %(extra)s de plus par repas : le budget serait "
+                 "dépassé", extra=extra)
+    if reason == "target_reached":
+        return _("l'objectif local de la cantine est atteint et le plat local coûterait "
+                 "%(extra)s de plus par repas", extra=extra)
+    return _("le planificateur n'a pas trouvé l'échange dans le temps imparti : relancez la "
+             "planification")

@@ -20,11 +20,20 @@ from sqlalchemy import select
 
 from canteens import services
 from canteens.menu_planner.catalogue import COURSES, Catalogue
-from canteens.menu_planner.data import MenuPlan, PlanRequest, Week, week_of
+from canteens.menu_planner.data import MenuPlan, OutsideChoice, PlanRequest, Week, week_of
 from canteens.menu_planner.report import evaluate_menus
+from canteens.menu_planner.rules import RULE_SETS
 from canteens.menu_planner.solve import PlannedMeal as PlainMeal
 from canteens.menu_planner.solve import plan_menus
-from canteens.models import Canteen, Dish, PlanJob, PlannedDish, PlannedMeal, StoredPlan
+from canteens.models import (
+    Canteen,
+    CanteenKind,
+    Dish,
+    PlanJob,
+    PlannedDish,
+    PlannedMeal,
+    StoredPlan,
+)
 from paniers.cycles.models import OrderCycle, ProductStock
 from paniers.errors import NotFound, ServiceError
 from paniers.extensions import db
@@ -98,19 +107,28 @@ def plan_for_job(job: PlanJob, progress: Progress) -> dict[str, Any]:
 # The request -----------------------------------------------------------------------------
 
 
+def rule_set_of(canteen: Canteen) -> str:
+    """The residence follows the GEMRCN's table for elderly residents; schools the 2011 order."""
+    return "elderly" if canteen.kind == CanteenKind.RESIDENCE else "school"
+
+
 def build_request(canteen: Canteen, days: list[services.DayForecast]) -> PlanRequest:
     dates = tuple(d.day for d in days)
     weeks = tuple(dict.fromkeys(week_of(day) for day in dates))
     config = current_app.config
+    rule_set = rule_set_of(canteen)
     return PlanRequest(
         dates=dates,
         meal_counts={d.day: d.portions for d in days},
         budget_cents_per_meal=canteen.budget_cents_per_meal,
-        # 100 % local means "everything that can be local is local", which the planner
-        # holds by construction (farm produce only, in season, within supply); fish or
-        # rice are reported as bought elsewhere instead of failing a value share.
+        # Without a target the planner raises the local share as far as the supply allows
+        # (100 % local means exactly that); what no farm can supply is explained instead of
+        # failing a value share. Below 100 % the target caps the local step, then cost rules.
         local_target_pct=canteen.local_target_pct if canteen.local_target_pct < 100 else None,
         supply_by_week=declared_supply(canteen, weeks) or None,
+        rules=RULE_SETS[rule_set],
+        # The weekly vegetarian menu (EGAlim) binds school canteens, not the residence.
+        vegetarian_meals_per_week=0 if rule_set == "elderly" else 1,
         time_limit_s=float(config.get("CANTEEN_PLAN_TIME_LIMIT_S", 10)),
         workers=int(config.get("CANTEEN_PLAN_WORKERS", 2)),
     )
@@ -152,6 +170,8 @@ def request_json(request: PlanRequest) -> dict[str, Any]:
         "budget_cents_per_meal": request.budget_cents_per_meal,
         "local_target_pct": request.local_target_pct,
         "supply_by_week": [[y, w, dict(offered)] for (y, w), offered in supply.items()],
+        "rules": "elderly" if request.rules == RULE_SETS["elderly"] else "school",
+        "vegetarian_meals_per_week": request.vegetarian_meals_per_week,
     }
 
 
@@ -162,6 +182,8 @@ def request_from_json(data: dict[str, Any]) -> PlanRequest:
         budget_cents_per_meal=data["budget_cents_per_meal"],
         local_target_pct=data["local_target_pct"],
         supply_by_week={(y, w): offered for y, w, offered in data["supply_by_week"]} or None,
+        rules=RULE_SETS[data.get("rules", "school")],
+        vegetarian_meals_per_week=data.get("vegetarian_meals_per_week", 1),
     )
 
 
@@ -199,12 +221,32 @@ def _apply_report(stored: StoredPlan, plan: MenuPlan) -> None:
         "diagnostics": list(plan.diagnostics),
         "local_value_cents": plan.local_value_cents,
         "solve_seconds": round(plan.solve_seconds, 1),
+        "outside": [outside_json(choice) for choice in plan.outside],
+        "cost_of_local": _cost_of_local(stored, plan),
     }
     by_date = {m.date: m for m in plan.meals}
     for row in stored.meals:
         if row.service_date in by_date:
             row.cost_cents = by_date[row.service_date].cost_cents
             row.vegetarian = by_date[row.service_date].vegetarian
+
+
+def _cost_of_local(stored: StoredPlan, plan: MenuPlan) -> dict[str, Any] | None:
+    """The planner's comparison; after a meal edited by hand, the same cheapest plan beside
+    the edited one."""
+    if plan.cost_of_local is not None:
+        return asdict(plan.cost_of_local)
+    before = (stored.report or {}).get("cost_of_local")
+    if before is None:
+        return None
+    return {**before, "cost_per_meal_cents": plan.cost_per_meal_cents,
+            "local_share_pct": plan.local_share_pct}
+
+
+def outside_json(choice: OutsideChoice) -> dict[str, Any]:
+    data = asdict(choice)
+    data["dates"] = [day.isoformat() for day in choice.dates]
+    return data
 
 
 def latest_plan(canteen: Canteen) -> StoredPlan | None:

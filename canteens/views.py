@@ -27,6 +27,7 @@ from canteens.labels import (
     COURSE_LABELS,
     OUTSIDE_LABELS,
     RULE_LABELS,
+    outside_reason,
     percent,
 )
 from canteens.menu_planner.catalogue import ATTRIBUTES, COURSES
@@ -46,7 +47,8 @@ blueprint = Blueprint("canteens", __name__, url_prefix="/cantine")
 manager_only = role_required(Role.CANTEEN_MANAGER)
 LABELS = {"course_labels": COURSE_LABELS, "attribute_labels": ATTRIBUTE_LABELS,
           "rule_labels": RULE_LABELS,
-          "outside_labels": OUTSIDE_LABELS, "percent": percent}
+          "outside_labels": OUTSIDE_LABELS, "percent": percent,
+          "outside_reason": outside_reason}
 
 
 WEEKS_SHOWN = timedelta(days=10 * 366)  # a week is looked up within ten years of today

@@ -162,6 +162,56 @@ class NonLocalItem:
     value_cents: int
 
 
+#: Why a product is bought outside while a local one could fill the same role:
+#: ``supply`` the farms offered less than the plan needs; ``variety`` every local
+#: dish of that role was served too recently; ``budget`` the local dish would take
+#: the meal over budget; ``target_reached`` the canteen's local target is met and the
+#: outside product is cheaper; ``not_found`` the solver did not find the swap in time.
+OUTSIDE_REASONS: tuple[str, ...] = ("supply", "variety", "budget", "target_reached", "not_found")
+
+
+@dataclass(frozen=True)
+class OutsideChoice:
+    """A product bought outside while a local product of the same role was offered.
+
+    ``alternatives``: the local products (or, for ``supply``, the same product:
+    ``needed`` and ``offered`` in base amounts over the weeks short) that could
+    have taken its place; ``dishes`` and ``dates``: where the plan uses it for
+    this reason; ``value_cents``: all of the product bought outside over the plan
+    (whatever the reason); ``extra_cents_per_meal``: what the local dish would
+    have cost more, per meal (``budget`` and ``target_reached``).
+    """
+
+    product: str
+    reason: str
+    alternatives: tuple[str, ...]
+    dishes: tuple[str, ...]
+    dates: tuple[date, ...]
+    value_cents: int = 0
+    needed: int = 0
+    offered: int = 0
+    extra_cents_per_meal: int = 0
+
+
+@dataclass(frozen=True)
+class CostOfLocal:
+    """The plan beside the cheapest plan that meets the same rules, local share aside."""
+
+    cost_per_meal_cents: int
+    local_share_pct: float
+    cheapest_cost_per_meal_cents: int
+    cheapest_local_share_pct: float
+    meals: int  # children's meals over the plan
+
+    @property
+    def extra_per_meal_cents(self) -> int:
+        return self.cost_per_meal_cents - self.cheapest_cost_per_meal_cents
+
+    @property
+    def extra_total_cents(self) -> int:
+        return self.extra_per_meal_cents * self.meals
+
+
 @dataclass(frozen=True)
 class MenuPlan:
     """The planner's answer.
@@ -170,6 +220,9 @@ class MenuPlan:
     ``violations``) or 'no_plan' (the solver found none in time; ``meals`` is
     empty). Values are over the whole plan, every child's meal included;
     ``cost_per_meal_cents`` is the average ingredient cost of a child's meal.
+    ``outside``: products bought outside while a local one of the same role was
+    offered, with the reason; ``cost_of_local``: this plan beside the cheapest
+    one that meets the same rules (when the planner was asked to compare).
     """
 
     status: str
@@ -186,6 +239,8 @@ class MenuPlan:
     solver_status: str
     solve_seconds: float
     products: Mapping[str, Product] = field(repr=False, default_factory=dict)
+    outside: tuple[OutsideChoice, ...] = ()
+    cost_of_local: CostOfLocal | None = None
 
     @property
     def rules_met(self) -> int:

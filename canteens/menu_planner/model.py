@@ -1,18 +1,20 @@
-"""The CP-SAT model behind the menu planner.
+"""The CP-SAT model behind the menu planner, solved lexicographically.
 
 One boolean per (meal, dish in season that day). The course structure and the
-seasons are hard; every other rule is soft: its slack is penalised so that the
-solver returns the closest plan when the rules cannot all be met. Weights, so
-that one meal's worth of a frequency rule or a vegetarian week weighs about as
-much as 10 kg of produce the farms did not offer, 20 cents a meal over budget,
-3 repeats, or 50 cents a meal of local value under the target. The remaining
-ties go to the plan with the lowest cost plus non-local value (cents a meal),
-less 3 for each different dish it serves.
+seasons are hard. The school-meal rules (frequencies, the weekly vegetarian
+menu, variety) and the budget come first: their slack is penalised (one meal's
+worth of a frequency rule or a vegetarian week weighs as much as 20 cents a
+meal over budget or 3 repeats) and the first solve breaks as few as possible,
+none when a plan meeting them all exists. Then, with the rules held where the
+first solve left them, the local share by value is raised as far as the supply
+allows (up to the canteen's target); then, with the local value held within a
+tiny tolerance, the cost is lowered (less 3 cents a meal for each different
+dish served). What the farms cannot supply is bought outside: it lowers the
+local value, it never breaks a rule.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -21,13 +23,12 @@ from ortools.sat.python import cp_model
 from canteens.menu_planner.catalogue import COURSES, Catalogue, Dish, Product
 from canteens.menu_planner.data import PlanRequest, week_of
 from canteens.menu_planner.rules import FrequencyRule
+from canteens.menu_planner.steps import Goals, Solution, solve_in_steps
 
 W_RULE = 1000  # per meal (or dish) a frequency rule is short or over
 W_VEGETARIAN = 1000  # per week without its vegetarian meals
-W_SUPPLY_PER_KG = 100  # per kg more than the farms offered
 W_BUDGET = 50  # per cent per meal over budget
 W_VARIETY = 300  # per window where a dish comes back too soon
-W_LOCAL = 20  # per cent per meal of local value under the target
 W_DISTINCT = 3  # bonus per distinct dish served, against a cent per meal of cost
 
 #: Dishes in season for each meal, by course: ``options[meal][course]``.
@@ -70,6 +71,7 @@ class _Model:
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     x: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)
     penalty: list[Expr] = field(default_factory=list)  # broken rules
+    shortage: list[Expr] = field(default_factory=list)  # 100 g steps beyond the farms' offer
     preference: list[Expr] = field(default_factory=list)  # ties between plans meeting them
     weights: list[int] = field(default_factory=list)
 
@@ -85,18 +87,14 @@ class _Model:
         return var
 
 
-@dataclass(frozen=True)
-class Solution:
-    menus: list[dict[str, Dish]] | None
-    status: str
-    seconds: float
-
-
-def solve_menus(request: PlanRequest, catalogue: Catalogue, options: Options) -> Solution:
+def solve_menus(
+    request: PlanRequest, catalogue: Catalogue, options: Options, *, compare_cheapest: bool = True
+) -> Solution:
     """Build the model for ``request`` over the dishes in ``options`` and solve it.
 
     Returns the chosen dishes by course for each date (``None`` when the solver
-    found no plan in the time limit), the solver status and the wall time.
+    found no plan in the time limit), the solver status and the wall time, and
+    with ``compare_cheapest`` the cheapest plan meeting the same rules.
     """
     m = _Model(request, catalogue, options)
     _add_choices(m)
@@ -105,9 +103,19 @@ def solve_menus(request: PlanRequest, catalogue: Catalogue, options: Options) ->
     _add_vegetarian_weeks(m)
     _add_variety(m)
     _reward_distinct_dishes(m)
+    total = _value_expr(m, local_only=False)
     local_value = _add_supply(m, _value_expr(m, local_only=True))
-    _add_budget_and_local(m, local_value)
-    return _solve(m)
+    _add_budget(m, total)
+    goals = Goals(
+        broken=_total(m.penalty),
+        shortage=_total(m.shortage),
+        total=total,
+        gap=_local_gap(m, local_value, total),
+        cost=_cost_per_meal(m, total),
+        preference=_total(m.preference),
+        tenth_of_cent_per_meal_mc=_per_meal_mc(m) // 10,
+    )
+    return solve_in_steps(m.model, m.x, m.options, m.request, goals, compare_cheapest)
 
 
 def _add_choices(m: _Model) -> None:
@@ -233,7 +241,8 @@ def _order_step_g(product: Product) -> int:
 
 
 def _add_supply(m: _Model, local_value: Expr) -> Expr:
-    """Soft supply limits for the declared weeks; returns local value minus the shortfalls."""
+    """Supply limits for the declared weeks; returns the local value less what is bought
+    outside because the farms offered too little (it stays in the plan, bought elsewhere)."""
     supply = m.request.supply_by_week or {}
     lost: list[Expr] = []
     for week, offered in supply.items():
@@ -243,8 +252,8 @@ def _add_supply(m: _Model, local_value: Expr) -> Expr:
             steps = m.model.new_int_var(0, 10**9, f"order_{product.name}_{week}")
             m.model.add(steps * step >= need)
             available = offered.get(product.name, 0) * product.grams_per_base // step
-            weight = max(1, W_SUPPLY_PER_KG * step // 1000)
-            short = m.slack(10**9, f"short_{product.name}_{week}", weight)
+            short = m.model.new_int_var(0, 10**9, f"short_{product.name}_{week}")
+            m.shortage.append(max(1, step // 100) * short)
             m.model.add(steps - short <= int(available))
             lost.append(round(product.cost_millicents(step)) * short)
     return local_value - _total(lost)
@@ -264,60 +273,29 @@ def _week_needs(m: _Model, meals: list[int]) -> dict[Product, Expr]:
     return {product: _total(terms) for product, terms in needs.items()}
 
 
-def _add_budget_and_local(m: _Model, local_value: Expr) -> None:
-    per_meal_mc = 1000 * sum(m.weights)  # millicents in one cent per meal over the plan
-    total = _value_expr(m, local_only=False)
-    ceiling = 10**6
+def _per_meal_mc(m: _Model) -> int:
+    return 1000 * sum(m.weights)  # millicents in one cent per meal over the plan
+
+
+def _add_budget(m: _Model, total: Expr) -> None:
     budget = m.request.budget_cents_per_meal
     if budget is not None:
-        over = m.slack(ceiling, "over_budget", W_BUDGET)
-        m.model.add(total - budget * per_meal_mc <= over * per_meal_mc)
+        over = m.slack(10**6, "over_budget", W_BUDGET)
+        m.model.add(total - budget * _per_meal_mc(m) <= over * _per_meal_mc(m))
+
+
+def _local_gap(m: _Model, local_value: Expr, total: Expr) -> cp_model.IntVar:
+    """How far the local value falls short of the target's share of the total, in tenths
+    of a cent per meal (without a target, all of it: the value bought outside)."""
+    unit = _per_meal_mc(m) // 10
+    gap = m.model.new_int_var(0, 10**7, "local_gap")
     target = m.request.local_target_pct
-    if target:
-        under = m.slack(ceiling, "under_local_target", W_LOCAL)
-        m.model.add(target * total - 100 * local_value <= 100 * under * per_meal_mc)
-    tie = m.model.new_int_var(0, 10 * ceiling, "cost_and_non_local")
-    m.model.add(2 * total - local_value <= tie * per_meal_mc)
-    m.preference.append(tie)
+    cap = 100 if target is None else target
+    m.model.add(100 * unit * gap >= cap * total - 100 * local_value)
+    return gap
 
 
-def _solver(request: PlanRequest, seconds: float) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(seconds, 0.1)
-    solver.parameters.num_workers = request.workers
-    solver.parameters.random_seed = request.seed
-    return solver
-
-
-def _solve(m: _Model) -> Solution:
-    """Two passes: break as few rules as possible, then the best plan breaking no more.
-
-    The first pass gets at most half the time limit (it stops as soon as no rule
-    is broken); the second starts from its plan.
-    """
-    started = time.perf_counter()
-    broken = _total(m.penalty)
-    m.model.minimize(broken)
-    first = _solver(m.request, m.request.time_limit_s / 2)
-    status = first.solve(m.model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Solution(None, first.status_name(status), time.perf_counter() - started)
-    menus = _menus(m, first)
-    m.model.add(broken <= round(first.objective_value))
-    for var in m.x.values():
-        m.model.add_hint(var, first.boolean_value(var))
-    m.model.minimize(broken + _total(m.preference))
-    left = m.request.time_limit_s - (time.perf_counter() - started)
-    second = _solver(m.request, left)
-    status = second.solve(m.model)
-    name = second.status_name(status)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        menus = _menus(m, second)
-    return Solution(menus, name, time.perf_counter() - started)
-
-
-def _menus(m: _Model, solver: cp_model.CpSolver) -> list[dict[str, Dish]]:
-    return [
-        {c: d for c, ds in by_course.items() for d in ds if solver.boolean_value(m.x[i, d.id])}
-        for i, by_course in enumerate(m.options)
-    ]
+def _cost_per_meal(m: _Model, total: Expr) -> cp_model.IntVar:
+    cost = m.model.new_int_var(0, 10**6, "cost_per_meal")
+    m.model.add(cost * _per_meal_mc(m) >= total)
+    return cost

@@ -23,6 +23,7 @@ from canteens.menu_planner.data import (
     Week,
     week_of,
 )
+from canteens.menu_planner.explain import explain_outside
 from canteens.menu_planner.model import meal_weights
 from canteens.menu_planner.rules import is_vegetarian_meal
 from producers.units import value_cents
@@ -90,9 +91,11 @@ def evaluate_menus(
     cost_per_meal = round(cost_mc / (1000 * sum(weights)))
     counters = _frequency_counters(request, menus)
     counters.append(_vegetarian_counter(request, meals))
-    counters += _other_counters(request, menus, cost_per_meal, shortfalls, purchase, local)
-    found = _found_causes(request, menus, shortfalls, non_local)
+    counters += _other_counters(request, menus, cost_per_meal, purchase, local)
+    found = _found_causes(request, menus, non_local)
     violations = _violations(counters, causes, found)
+    share = round(100 * local / purchase, 1) if purchase else 0.0
+    outside = explain_outside(request, catalogue, menus, shortfalls, non_local, share)
     return MenuPlan(
         status="relaxed" if violations else "ok",
         meals=meals,
@@ -102,12 +105,13 @@ def evaluate_menus(
         non_local=non_local,
         purchase_value_cents=purchase,
         local_value_cents=local,
-        local_share_pct=round(100 * local / purchase, 1) if purchase else 0.0,
+        local_share_pct=share,
         cost_per_meal_cents=cost_per_meal,
         diagnostics=tuple(dict.fromkeys(text for texts in causes.values() for text in texts)),
         solver_status=solver_status,
         solve_seconds=solve_seconds,
         products=catalogue.products,
+        outside=outside,
     )
 
 
@@ -212,7 +216,6 @@ def _other_counters(
     request: PlanRequest,
     menus: Sequence[Mapping[str, Dish]],
     cost_per_meal: int,
-    shortfalls: Sequence[Shortfall],
     purchase: int,
     local: int,
 ) -> list[RuleCount]:
@@ -233,10 +236,6 @@ def _other_counters(
     repeats = len(repeats_too_soon(request, menus))
     label = "dishes repeated too soon"
     counters.append(RuleCount("variety", label, repeats, 0, "max", repeats == 0))
-    if request.supply_by_week:
-        label = "products needed beyond the farms' offer (week, product)"
-        short = len(shortfalls)
-        counters.append(RuleCount("supply", label, short, 0, "max", short == 0))
     target = request.local_target_pct
     if target is not None:
         met = 100 * local >= target * purchase
@@ -267,17 +266,12 @@ def _violations(
 def _found_causes(
     request: PlanRequest,
     menus: Sequence[Mapping[str, Dish]],
-    shortfalls: Sequence[Shortfall],
     non_local: Sequence[NonLocalItem],
 ) -> dict[str, list[str]]:
-    """Causes read from the plan itself, by rule name."""
+    """Causes read from the plan itself, by rule name (what the farms could not supply is
+    bought outside, see :mod:`canteens.menu_planner.explain`: it breaks no rule)."""
     return {
         "variety": repeats_too_soon(request, menus),
-        "supply": [
-            f"{s.product} in week {s.week[0]}-W{s.week[1]:02d}: needs {s.needed}, "
-            f"the farms offered {s.offered}"
-            for s in shortfalls
-        ],
         "local_target": [
             f"bought elsewhere: {item.product} ({item.origin}), {item.value_cents} cents"
             for item in non_local[:5]

@@ -117,3 +117,33 @@ def is_vegetarian_meal(dishes: Iterable[Dish]) -> bool:
     dishes = list(dishes)
     has_main = any(dish.course == "main" for dish in dishes)
     return has_main and all(dish.vegetarian for dish in dishes)
+
+
+#: The GEMRCN's frequencies for elderly residents in an institution (midday meal,
+#: over 20 successive meals): Groupe d'étude des marchés de restauration collective et
+#: nutrition, "Recommandation nutrition", version 2.0 of July 2015, its frequency table
+#: for elderly people in institutions. Counted with the same dish attributes as the
+#: school rules. Verified in this project against a published copy: the calcium
+#: thresholds (8/20 with at least 150 mg, 4/20 with 100-150 mg), which the school order
+#: shares. From memory of the table, not re-read: raw vegetables or fruit 10/20, raw
+#: fruit desserts 8/20, cooked vegetables 10/20, starches 10/20, unminced red meat 4/20,
+#: fish 4/20, fried items at most 4/20, sweet desserts at most 4/20, fatty starters at
+#: most 4/20. The weekly vegetarian menu (EGAlim) binds school canteens only: a residence
+#: plans with ``vegetarian_meals_per_week=0``.
+ELDERLY_RULES: tuple[FrequencyRule, ...] = (
+    *SCHOOL_RULES,
+    _rule(
+        "calcium_medium",
+        "meals with a cheese or dairy dessert of 100-150 mg calcium",
+        "min",
+        4,
+        ("calcium_medium",),
+        ("dairy", "dessert"),
+    ),
+)
+
+#: Rule sets by name, as stored with a plan's request.
+RULE_SETS: Mapping[str, tuple[FrequencyRule, ...]] = {
+    "school": SCHOOL_RULES,
+    "elderly": ELDERLY_RULES,
+}

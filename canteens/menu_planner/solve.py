@@ -7,21 +7,27 @@ Usage::
     plan = plan_menus(PlanRequest(dates=dates, meal_counts=180), catalogue)
     orders = ingredients_for_week(plan, (2026, 50))
 
-Seasons and the course structure are hard constraints; the frequency rules,
-the weekly vegetarian menu, variety, supply, budget and local target are soft,
-so that a plan always comes back: ``plan.violations`` says which rule is missed,
-by how much and, where the catalogue explains it, why.
+Seasons and the course structure are hard. Then, in this order (see
+:mod:`canteens.menu_planner.steps`): the school-meal rules and the budget, met
+whenever a plan can meet them all (otherwise the closest plan comes back, and
+``plan.violations`` says which rule is missed, by how much and, where the
+catalogue explains it, why); the local share of the purchase value, as high as
+the supply allows (up to the canteen's target); the cost. What the farms cannot
+supply is bought outside and explained in ``plan.outside``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
 from canteens.menu_planner.catalogue import Catalogue, load_demo_catalogue
 from canteens.menu_planner.data import (
+    CostOfLocal,
     MenuPlan,
     NonLocalItem,
+    OutsideChoice,
     PlannedMeal,
     PlanRequest,
     RuleCount,
@@ -35,8 +41,10 @@ from canteens.menu_planner.precheck import precheck
 from canteens.menu_planner.report import evaluate_menus, week_orders
 
 __all__ = [
+    "CostOfLocal",
     "MenuPlan",
     "NonLocalItem",
+    "OutsideChoice",
     "PlanRequest",
     "PlannedMeal",
     "RuleCount",
@@ -78,26 +86,48 @@ def service_dates(
     return tuple(days)
 
 
-def plan_menus(request: PlanRequest, catalogue: Catalogue) -> MenuPlan:
+def plan_menus(
+    request: PlanRequest, catalogue: Catalogue, *, compare_cheapest: bool = True
+) -> MenuPlan:
     """Plan one menu per date of ``request`` from the dishes of ``catalogue``.
+
+    Lexicographic: the school-meal rules and the budget first, then the local
+    share of the purchase value as high as the supply allows (up to the
+    request's target, all of it without one), then the lowest cost.
 
     Prices in ``request.prices_cents`` replace the catalogue's. Returns a
     :class:`MenuPlan`: the meals (dishes by course, cost per child), every rule's
     count against its bound, the violations with their causes, supply
     shortfalls in the declared weeks, what is bought outside the farms, the
     local share of the purchase value and the average cost of a child's meal.
-    Its ``status`` is 'ok', 'relaxed' (closest plan) or 'no_plan'.
+    Its ``status`` is 'ok', 'relaxed' (closest plan) or 'no_plan'. Products
+    bought outside while a local one of the same role was offered are in
+    ``plan.outside`` with the reason; with ``compare_cheapest``,
+    ``plan.cost_of_local`` sets the plan beside the cheapest one meeting the rules.
     """
     if request.prices_cents:
         catalogue = catalogue.with_prices(request.prices_cents)
     options = dish_options(request, catalogue)
     causes = precheck(request, catalogue, options)
-    solution = solve_menus(request, catalogue, options)
+    solution = solve_menus(request, catalogue, options, compare_cheapest=compare_cheapest)
     if solution.menus is None:
         return _no_plan(causes, solution.status, solution.seconds)
-    return evaluate_menus(
+    plan = evaluate_menus(
         request, catalogue, solution.menus, causes, solution.status, solution.seconds
     )
+    if solution.cheapest is None:
+        return plan
+    cheapest = evaluate_menus(request, catalogue, solution.cheapest)
+    if plan.cost_per_meal_cents < cheapest.cost_per_meal_cents:
+        cheapest = plan  # the search for the cheapest stopped before it found this one
+    comparison = CostOfLocal(
+        cost_per_meal_cents=plan.cost_per_meal_cents,
+        local_share_pct=plan.local_share_pct,
+        cheapest_cost_per_meal_cents=cheapest.cost_per_meal_cents,
+        cheapest_local_share_pct=cheapest.local_share_pct,
+        meals=sum(request.meal_count(day) for day in request.dates),
+    )
+    return replace(plan, cost_of_local=comparison)
 
 
 def _no_plan(causes: Mapping[str, Sequence[str]], status: str, seconds: float) -> MenuPlan:

@@ -14,6 +14,12 @@ def rows(name: str, folder: Path = DATA) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(line for line in handle if not line.startswith("#"))
 
 
+def supplied_products(folder: Path = DATA) -> dict[str, str]:
+    """Product name -> code of the one supplier that offers it (``suppliers.csv``)."""
+    return {product: row["farm"] for row in rows("suppliers", folder)
+            for product in row["products"].split(";")}
+
+
 def window_minutes(spec: str) -> tuple[int, int] | None:
     """``"Fri 13:00-16:00"`` -> (780, 960); empty -> None."""
     if not spec.strip():

@@ -16,6 +16,7 @@ from paniers.cycles import services as cycles
 from paniers.cycles.models import BasketFormat, OrderCycle, ProductStock
 from paniers.cycles.states import PARIS, default_cutoff
 from paniers.delivery.planning import plan_cycle_routes, rounds_of
+from paniers.demo.data import supplied_products
 from paniers.demo.seed import seed_demo
 from paniers.errors import ServiceError
 from paniers.extensions import db
@@ -41,13 +42,22 @@ def next_delivery(today: date) -> date:
 
 
 def declare_demo_supply(cycle: OrderCycle, rng: random.Random) -> None:
-    farmers = {f.id: _farmer_of(f) for f in db.session.scalars(select(Farm).order_by(Farm.id))}
+    farms = list(db.session.scalars(select(Farm).order_by(Farm.id)))
+    farmers = {f.id: _farmer_of(f) for f in farms}
+    # The dairy, livestock, orchard... suppliers offer their own products; the market
+    # gardens share the rest.
+    farm_ids = {f.code: f.id for f in farms}
+    supplier_of = {product: farm_ids[code] for product, code in supplied_products().items()
+                   if code in farm_ids}
+    gardens = sorted(f.id for f in farms if f.id not in supplier_of.values())
     month = cycle.delivery_date.month
     lines: dict[int, list[producers.SupplyLine]] = defaultdict(list)
     for product in db.session.scalars(select(Product).order_by(Product.id)):
         if not product.in_season(month):
             continue
-        for farm_id in rng.sample(sorted(farmers), FARMS_PER_PRODUCT):
+        sellers = ([supplier_of[product.name]] if product.name in supplier_of
+                   else rng.sample(gardens, min(FARMS_PER_PRODUCT, len(gardens))))
+        for farm_id in sellers:
             sale_units = rng.randint(20, 120) if product.unit == Unit.KG else rng.randint(20, 80)
             price = round(product.reference_price_cents * rng.uniform(0.9, 1.1))
             lines[farm_id].append(producers.SupplyLine(

@@ -237,6 +237,8 @@ def _farm(cells: RowReader, code: str, fields: dict[str, Any]) -> Record:
     status = STATUS_IN_NOTES.search(fields["notes"])
     if status:  # the reference file says it in the notes ("converting to organic: C2")
         fields["organic_status"] = OrganicStatus(status.group(1)).value
+    elif "not organic" in fields["notes"]:  # a conventional supplier (sugar, oil, fish)
+        fields["organic_status"] = ""
     return Record("farm", code, fields, cells.row.line, email=email)
 
 

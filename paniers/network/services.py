@@ -8,7 +8,6 @@ they are (deactivating is an explicit act of a coordinator, not a side effect).
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from canteens.models import Canteen
 from paniers.accounts.models import Role
 from paniers.delivery.models import Vehicle
 from paniers.extensions import db
+from paniers.geo import road_distance_m
 from paniers.journal import services as journal
 from paniers.network.files import FILE_NAMES, NETWORK, FileProblem, Table, read_table
 from paniers.network.reading import Problem, Record, read_records
@@ -37,7 +37,6 @@ MODELS: dict[str, tuple[Any, str]] = {
 KIND_ORDER = ("hub", "farm", "point", "product", "vehicle")
 KIND_LABELS = {"hub": _l("Plateformes"), "farm": _l("Fermes"), "point": _l("Points de retrait"),
                "product": _l("Produits"), "vehicle": _l("Véhicules")}
-ROAD_DETOUR = 1.3  # roads are not straight
 
 
 @dataclass(frozen=True)
@@ -118,14 +117,6 @@ def _check_ids_across_kinds(records: list[Record], problems: list[Problem]) -> N
                 value=record.key, kind=owner)))
 
 
-def _road_distance_m(a: tuple[float, float], b: tuple[float, float]) -> int:
-    radius_m = 6_371_000
-    phi1, phi2 = math.radians(a[0]), math.radians(b[0])
-    dphi, dlmb = phi2 - phi1, math.radians(b[1] - a[1])
-    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return round(2 * radius_m * math.asin(math.sqrt(h)) * ROAD_DETOUR)
-
-
 def _hub_positions(records: list[Record]) -> dict[str, tuple[float, float]]:
     positions = {code: (hub.lat, hub.lon) for code, hub in _existing("hub").items()}
     positions.update({r.key: (r.fields["lat"], r.fields["lon"]) for r in records
@@ -144,7 +135,7 @@ def _complete(records: list[Record], problems: list[Problem]) -> None:
                 "le réseau n'a pas de plateforme (une ligne de type « hub »)")))
             return
         farm = (record.fields["lat"], record.fields["lon"])
-        record.fields["distance_m"] = min(_road_distance_m(farm, hub) for hub in hubs)
+        record.fields["distance_m"] = min(road_distance_m(*farm, *hub) for hub in hubs)
 
 
 def _current(kind: str, stored: Any, name: str) -> Any:

@@ -1,7 +1,7 @@
-"""Benchmark: plan 20 nursery meals for the Loos school restaurant.
+"""Benchmark: plan 20 nursery meals for the Loos school restaurant (or a whole school year).
 
 Run from the repository root: ``.venv/bin/python tests/benchmarks/canteen_plan.py
-[--start YYYY-MM-DD] [--time-limit S] [--budget CENTS] [--first-week-kg KG]``.
+[--start YYYY-MM-DD] [--time-limit S] [--budget CENTS] [--first-week-kg KG] [--year]``.
 
 The demo school (``network.csv``: about 180 nursery meals a day on Monday,
 Tuesday, Thursday and Friday) gets 20 menus from the demo dish catalogue,
@@ -10,6 +10,18 @@ declared the first week: each product in season at ``--first-week-kg`` kg
 (whole units for pieces, bunches and dozens; 0 declares nothing). School
 holidays are not taken out. The last line is
 ``meals=20 seconds=S local_pct=L rules_met=R/T``.
+
+``--year``: for each month of the current school year (September to July; the
+year starting in September of ``--start``'s year, or of the year before when
+``--start`` is before September), 20 nursery meals from the month's first school
+day (the first Monday to Friday that is not in a holiday given with
+``--holiday FROM:TO``, repeatable), every product in season that month offered
+in sufficient quantity. One line per month, ``month=YYYY-MM local_pct=…
+rules_met=R/T cost_per_meal_cents=… seconds=…``, then ``months=N min_local_pct=…
+mean_local_pct=… rules_met=R/T max_seconds=…``; then the residence (the
+foyer-logement: 40 residents every day, adult portions, the elderly rules, 15 %
+local target, 4.00 € budget) the same way, its lines prefixed ``residence``.
+``--verbose`` adds, under each month, what is bought outside and why.
 """
 
 from __future__ import annotations
@@ -17,6 +29,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import sys
+import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -24,10 +37,16 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from canteens.menu_planner.catalogue import Catalogue, load_demo_catalogue  # noqa: E402
+from canteens.menu_planner.rules import ELDERLY_RULES, SCHOOL_RULES  # noqa: E402
 from canteens.menu_planner.solve import MenuPlan, PlanRequest, plan_menus, service_dates, week_of  # noqa: E402
 
 MEALS = 20
 NURSERY_MEALS_PER_DAY = 180
+RESIDENCE_PORTIONS_PER_DAY = 60  # 40 residents at 1.5 nursery portions (canteens.services)
+RESIDENCE_BUDGET_CENTS = 400
+RESIDENCE_LOCAL_TARGET_PCT = 15
+SCHOOL_MONTHS = (9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7)
+PLENTY_KG = 2000  # far more than 20 meals of any product need
 
 
 def next_monday(day: datetime.date) -> datetime.date:
@@ -43,6 +62,36 @@ def first_week_supply(catalogue: Catalogue, month: int, kg: float) -> dict[str, 
     return supply
 
 
+def holiday(text: str) -> tuple[datetime.date, datetime.date]:
+    first, _, last = text.partition(":")
+    return datetime.date.fromisoformat(first), datetime.date.fromisoformat(last or first)
+
+
+def first_school_day(
+    year: int, month: int, holidays: list[tuple[datetime.date, datetime.date]]
+) -> datetime.date:
+    """The month's first Monday to Friday outside the holidays given."""
+    day = datetime.date(year, month, 1)
+    while day.weekday() > 4 or any(first <= day <= last for first, last in holidays):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def school_year_months(start: datetime.date) -> list[tuple[int, int]]:
+    first_year = start.year if start.month >= 9 else start.year - 1
+    return [(first_year if month >= 9 else first_year + 1, month) for month in SCHOOL_MONTHS]
+
+
+def month_supply(catalogue: Catalogue, dates: tuple[datetime.date, ...]) -> dict:
+    """Every farm product in season, in plenty, for each week of ``dates``."""
+    supply = {}
+    for day in dates:
+        week = week_of(day)
+        if week not in supply:
+            supply[week] = first_week_supply(catalogue, day.month, PLENTY_KG)
+    return supply
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--start", type=datetime.date.fromisoformat, default=datetime.date.today())
@@ -51,6 +100,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--first-week-kg", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--year", action="store_true", help="every month of the school year")
+    parser.add_argument("--verbose", action="store_true", help="--year: what is bought outside")
+    parser.add_argument(
+        "--holiday", type=holiday, action="append", default=[], help="FROM:TO (ISO dates)"
+    )
     return parser.parse_args()
 
 
@@ -80,8 +134,70 @@ def report(plan: MenuPlan) -> None:
     )
 
 
+def year_line(label: str, plans: list[tuple[MenuPlan, float]]) -> str:
+    local = [plan.local_share_pct for plan, _s in plans]
+    met = sum(plan.rules_met for plan, _s in plans)
+    counted = sum(len(plan.counters) for plan, _s in plans)
+    return (
+        f"{label}months={len(plans)} min_local_pct={min(local):.1f} "
+        f"mean_local_pct={sum(local) / len(local):.1f} rules_met={met}/{counted} "
+        f"max_seconds={max(seconds for _p, seconds in plans):.2f}"
+    )
+
+
+def plan_year(
+    args: argparse.Namespace, catalogue: Catalogue, residence: bool
+) -> list[tuple[MenuPlan, float]]:
+    """Plan 20 meals from the start of each month of the school year; print each month."""
+    plans = []
+    label = "residence " if residence else ""
+    for year, month in school_year_months(args.start):
+        first = first_school_day(year, month, args.holiday)
+        if residence:  # the residence serves every day, holidays included
+            dates = service_dates(datetime.date(year, month, 1), MEALS, range(7))
+        else:
+            days = service_dates(first, 3 * MEALS)
+            dates = tuple(d for d in days if not any(a <= d <= b for a, b in args.holiday))
+            dates = dates[:MEALS]
+        request = PlanRequest(
+            dates=dates,
+            meal_counts=RESIDENCE_PORTIONS_PER_DAY if residence else NURSERY_MEALS_PER_DAY,
+            budget_cents_per_meal=RESIDENCE_BUDGET_CENTS if residence else args.budget,
+            local_target_pct=RESIDENCE_LOCAL_TARGET_PCT if residence else None,
+            supply_by_week=month_supply(catalogue, dates),
+            rules=ELDERLY_RULES if residence else SCHOOL_RULES,
+            vegetarian_meals_per_week=0 if residence else 1,
+            time_limit_s=args.time_limit,
+            workers=args.workers,
+            seed=args.seed,
+        )
+        started = time.perf_counter()
+        plan = plan_menus(request, catalogue)
+        seconds = time.perf_counter() - started
+        plans.append((plan, seconds))
+        print(
+            f"{label}month={year}-{month:02d} local_pct={plan.local_share_pct:.1f} "
+            f"rules_met={plan.rules_met}/{len(plan.counters)} "
+            f"cost_per_meal_cents={plan.cost_per_meal_cents} seconds={seconds:.2f}",
+            flush=True,
+        )
+        if args.verbose:
+            for item in plan.non_local:
+                reasons = sorted({c.reason for c in plan.outside if c.product == item.product})
+                why = ", ".join(reasons) or "no local product in the same role"
+                print(f"  bought outside: {item.product} {item.value_cents / 100:.2f} EUR ({why})")
+            for violation in plan.violations:
+                print(f"  violated {violation.rule} by {violation.by}")
+    return plans
+
+
 def main() -> None:
     args = parse_args()
+    if args.year:
+        catalogue = load_demo_catalogue()
+        print(year_line("residence ", plan_year(args, catalogue, residence=True)), flush=True)
+        print(year_line("", plan_year(args, catalogue, residence=False)))
+        return
     catalogue = load_demo_catalogue()
     dates = service_dates(next_monday(args.start), MEALS)
     supply = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -133,7 +134,37 @@ def test_the_manager_plans_twenty_meals_that_meet_every_school_meal_rule(browser
     page = browser.get("/cantine/menus").text
     assert "Compteurs des règles" in page and "Plats de poisson" in page
     assert "Part locale" in page
-    assert any(fish in page for fish in ("Colin", "Cabillaud", "Morue"))  # bought elsewhere
+
+
+def test_the_plan_page_shows_what_local_costs_beside_the_cheapest_plan_meeting_the_rules(
+        app, browser):
+    app.config.update(CANTEEN_PLAN_TIME_LIMIT_S=6)
+    browser.login(MANAGER)
+    plan = plan_through_the_page(browser, monday_after(date.today()))
+    cost = plan.report["cost_of_local"]
+
+    # The school's plan: at least as local as the cheapest plan that meets the same rules,
+    # and the card says what that costs, per meal and over the plan's meals.
+    assert plan.local_share_pct >= cost["cheapest_local_share_pct"]
+    assert cost["cost_per_meal_cents"] == plan.cost_per_meal_cents
+    assert cost["meals"] == 20 * NURSERY_MEALS
+    extra = max(0, cost["cost_per_meal_cents"] - cost["cheapest_cost_per_meal_cents"])
+    page = browser.get("/cantine/menus").text
+    card = page[page.index('id="cout-du-local"'):]
+    card = re.sub(r"[ \t\n]+", " ", card[:card.index("</div>")])
+    assert euros(cost["cheapest_cost_per_meal_cents"]) in card
+    assert euros(cost["cost_per_meal_cents"]) in card
+    assert euros(extra * cost["meals"]) in card
+    if extra:
+        assert f"+{euros(extra)} par repas" in card
+    else:
+        assert "rien de plus par repas" in card
+
+
+def euros(cents: int) -> str:
+    """As the French pages write money: ``1 234,50 €`` with narrow no-break spaces."""
+    whole, rest = divmod(cents, 100)
+    return f"{whole:,}".replace(",", "\u202f") + f",{rest:02d}\xa0€"
 
 
 def test_the_forecast_form_sets_the_meals_of_each_day_and_refuses_nonsense(browser):
@@ -266,7 +297,10 @@ def test_a_planned_week_becomes_order_lines_that_the_allocation_serves_before_ho
     header = rows[1]
     listed = rows[2:rows.index([])]
     purchases = [dict(zip(header, row, strict=True)) for row in listed]
-    assert {p["circuit"] for p in purchases} == {"Paniers", "hors circuit"}
+    # With every farm product on offer the week can be all local; what is not, is listed.
+    circuits = {p["circuit"] for p in purchases}
+    assert "Paniers" in circuits and circuits <= {"Paniers", "hors circuit"}
+    assert ("hors circuit" in circuits) == bool(outside)
     assert {p["bio EGAlim"] for p in purchases if p["circuit"] == "Paniers"} == {"oui"}
     assert {p["statut bio"] for p in purchases if p["circuit"] == "Paniers"} <= {
         "AB", "C1", "C2", "C3"}
@@ -284,7 +318,10 @@ def test_farmers_see_the_canteens_expected_demand_and_households_do_not(browser,
     other_browser.login("producteur@paniers.demo")
     page = other_browser.get("/cantine/demande").text
     assert "Demande attendue des cantines" in page and some_farm_product in page
-    assert "Colin" not in page  # bought-in items are not the farms' business
+    bought_in = {i.item.name for meal in plan.meals for pd in meal.dishes
+                 for i in pd.dish.ingredients if i.item is not None}
+    # Bought-in items are not the farms' business (the fish of Boulogne now is).
+    assert not any(f"<td>{name}</td>" in page for name in bought_in)
     other_browser.login("foyer@paniers.demo")
     assert other_browser.get("/cantine/demande").status_code == 403
     assert other_browser.get("/cantine/menus").status_code == 403
@@ -402,3 +439,25 @@ def test_a_planning_job_refused_by_the_work_fails_with_its_reason(browser):
 
     page = browser.get("/cantine/menus").text
     assert "La planification a échoué : Choisissez un nombre de repas ou de semaines." in page
+
+
+def test_the_residence_is_planned_under_the_elderly_rules_with_its_own_target(app):
+    from canteens import menus as planning
+    from canteens import services
+    from canteens.menu_planner.rules import ELDERLY_RULES, SCHOOL_RULES
+    from canteens.models import Canteen
+
+    residence = db.session.scalar(select(Canteen).where(
+        Canteen.code == "canteen-loos-residence"))
+    days = services.service_days_from(residence, monday_after(date.today()), meals=20)
+    request = planning.build_request(residence, days)
+
+    assert request.rules == ELDERLY_RULES and request.vegetarian_meals_per_week == 0
+    assert request.local_target_pct == 15
+    assert {d.weekday() for d in request.dates} == set(range(7))  # it serves every day
+    stored = planning.request_from_json(planning.request_json(request))
+    assert stored.rules == ELDERLY_RULES and stored.vegetarian_meals_per_week == 0
+    school = db.session.scalar(select(Canteen).where(Canteen.code == "canteen-loos-school"))
+    school_request = planning.build_request(
+        school, services.service_days_from(school, monday_after(date.today()), meals=4))
+    assert school_request.rules == SCHOOL_RULES and school_request.local_target_pct is None

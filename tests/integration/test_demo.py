@@ -20,13 +20,15 @@ def counts() -> dict[str, int]:
 
 
 def test_the_demo_has_the_lensois_network_and_one_account_per_role(app):
-    assert counts() == {"Hub": 1, "Farm": 6, "PickupPoint": 18, "Vehicle": 3, "Product": 30,
+    # Six market gardens and the eight suppliers of the canteens' other food groups.
+    assert counts() == {"Hub": 1, "Farm": 14, "PickupPoint": 18, "Vehicle": 3, "Product": 57,
                         "User": len(DEMO_ACCOUNTS)}
     kinds = dict(db.session.execute(
         select(PickupPoint.kind, func.count()).group_by(PickupPoint.kind)).all())
     assert kinds == {"relay": 10, "shop": 4, "canteen": 2, "city": 2}
     statuses = {f.code: f.organic_status for f in db.session.scalars(select(Farm))}
     assert statuses["farm-marais"] == "C2" and statuses["farm-microferme"] == "AB"
+    assert statuses["farm-opale"] == ""  # landed fish: no organic label
     bike = db.session.scalar(select(Vehicle).where(Vehicle.code == "bike-1"))
     assert (bike.capacity_kg, bike.max_km, bike.shift_start_min) == (120, 25, 12 * 60)
     assert {u.role for u in db.session.scalars(select(User))} == {
@@ -49,3 +51,41 @@ def test_demo_week_runs_a_whole_week_and_prints_its_summary(app):
     assert "baskets per pickup point:" in text
     assert "basket contents (allocated):" in text and "split between farms" in text
     assert "delivery rounds (all_served" in text
+
+
+def test_each_canteen_supplier_offers_its_own_products_from_within_150_km(app):
+    from paniers.demo.data import rows, supplied_products
+    from paniers.geo import road_distance_m
+
+    hub = db.session.scalar(select(Hub))
+    farms = {f.code: f for f in db.session.scalars(select(Farm))}
+    products = {p.name for p in db.session.scalars(select(Product))}
+    for row in rows("suppliers"):
+        farm = farms[row["farm"]]
+        # The distance the data states is the one the demo computes, and "local" means
+        # within 150 km by road in the Hauts-de-France.
+        distance_km = road_distance_m(farm.lat, farm.lon, hub.lat, hub.lon) / 1000
+        assert abs(distance_km - int(row["distance_km"])) < 1, farm.code
+        assert (row["local"] == "yes") == (distance_km <= 150)
+        assert row["source"] and row["products"]
+    assert set(supplied_products()) <= products
+    assert {"Maroilles", "Boeuf", "Poulet", "Pâtes", "Haricot lingot", "Colin"} <= set(
+        supplied_products())
+
+
+def test_in_the_demo_week_each_supplier_alone_offers_its_products(app):
+    from paniers.demo.data import supplied_products
+    from paniers.demo.week import run_week
+    from producers.models import SupplyOffer
+
+    run_week(households=5, seed=1, routing_time_s=0.5)
+    codes = {f.id: f.code for f in db.session.scalars(select(Farm))}
+    suppliers = supplied_products()
+    offers = db.session.scalars(select(SupplyOffer)).all()
+    assert offers
+    for offer in offers:
+        name = offer.product.name
+        if name in suppliers:
+            assert codes[offer.farm_id] == suppliers[name], name
+        else:
+            assert codes[offer.farm_id] not in suppliers.values(), name

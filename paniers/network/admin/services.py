@@ -8,7 +8,6 @@ change's own transaction, under the thing's name.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from typing import Any
@@ -23,6 +22,7 @@ from paniers.cycles.models import BasketFormat, OrderCycle
 from paniers.cycles.states import CycleStatus
 from paniers.errors import Forbidden, NotFound, ServiceError
 from paniers.extensions import db
+from paniers.geo import road_distance_m
 from paniers.journal import services as journal
 from paniers.network.admin.kinds import CANTEENS, FARMS, FORMATS, HUBS, POINTS, Kind
 from paniers.points.models import Hub, PickupPoint, PointKind
@@ -103,18 +103,10 @@ def _name_taken(kind: Kind, values: dict[str, Any], thing_id: int | None) -> boo
     return db.session.scalar(query.limit(1)) is not None
 
 
-def _road_distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> int:
-    """Great-circle distance times 1.3, as the importer and the routing estimate roads."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    h = (math.sin((phi2 - phi1) / 2) ** 2
-         + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    return round(2 * 6_371_000 * math.asin(math.sqrt(h)) * 1.3)
-
-
 def _hub_distance_m(farm: Farm) -> int:
     """From the farm to the nearest active hub, by road (estimated)."""
     hubs = db.session.scalars(select(Hub).where(Hub.active.is_(True))).all()
-    return min((_road_distance_m(farm.lat, farm.lon, hub.lat, hub.lon) for hub in hubs),
+    return min((road_distance_m(farm.lat, farm.lon, hub.lat, hub.lon) for hub in hubs),
                default=0)
 
 

@@ -30,9 +30,13 @@ def test_mains_cover_fish_red_meat_and_vegetarian(catalogue) -> None:
     assert sum(d.vegetarian for d in mains) >= 4
 
 
-def test_fish_is_never_local_and_farm_produce_is(catalogue) -> None:
-    assert catalogue.products["Colin"].origin == "not_local"
-    assert catalogue.products["Boeuf"].origin == "could_be_local"
+def test_the_regions_suppliers_make_meat_fish_and_cheese_local_and_the_rest_is_not(
+    catalogue,
+) -> None:
+    for name in ("Colin", "Boeuf", "Poulet", "Maroilles", "Mimolette", "Pâtes", "Lentilles"):
+        assert catalogue.products[name].local, name
+    for name in ("Riz", "Banane", "Kiwi", "Emmental", "Morue"):
+        assert catalogue.products[name].origin == "not_local", name
     assert catalogue.products["Carotte"].local
     assert catalogue.products["Carotte"].months == parse_months("7-12;1-3")
 
