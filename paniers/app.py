@@ -41,9 +41,11 @@ from paniers.journal.views import blueprint as journal
 from paniers.main import blueprint as main
 from paniers.notifications.views import blueprint as notifications
 from paniers.orders.views import blueprint as orders
+from paniers.partners.views import blueprint as partners
 from paniers.payments.views import blueprint as payments
 from paniers.points.views import blueprint as points
 from paniers.redirects import safe_referrer
+from paniers.reports.views import blueprint as reports
 from paniers.subscriptions.views import blueprint as subscriptions
 from producers.views import blueprint as producers
 
@@ -110,7 +112,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     for blueprint in (main, accounts, cycles, allocation, delivery, orders, points, producers,
-                      canteens, health, payments, profile, subscriptions, notifications, journal):
+                      canteens, health, payments, profile, subscriptions, notifications, journal,
+                      reports, partners):
         app.register_blueprint(blueprint)
 
 

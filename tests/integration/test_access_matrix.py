@@ -33,6 +33,7 @@ CANTEEN = frozenset({"canteen"})
 COORDINATOR = frozenset({"coordinator"})
 AT_THE_POINT = frozenset({"host", "coordinator"})
 WEBHOOK = "webhook"  # CSRF-exempt, signature-checked: refused alike for everyone
+PARTNER = "partner"  # a partner's bearer token, never a session: 401 alike for everyone
 
 ACCESS: dict[str, frozenset[str] | str] = {
     "main.home": ANYONE,
@@ -61,6 +62,7 @@ ACCESS: dict[str, frozenset[str] | str] = {
     # farmers
     "producers.supply": FARMER,
     "producers.week": FARMER,
+    "reports.farm_sales": FARMER,
     "canteens.demand": FARMER | COORDINATOR,
     # canteen managers
     "canteens.figures": CANTEEN,
@@ -101,6 +103,12 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "payments.statements": COORDINATOR,
     "payments.statements_csv": COORDINATOR,
     "payments.eligibility": COORDINATOR,
+    "reports.index": COORDINATOR,
+    "reports.show": COORDINATOR,
+    "partners.tokens": COORDINATOR,
+    "partners.revoke": COORDINATOR,
+    # partners (an Open Food Network hub...): the DFC catalogue, with their token only
+    "partners.dfc_catalogue": PARTNER,
 }
 
 
@@ -126,6 +134,8 @@ ARGUMENTS: dict[str, Callable[[World, str], Any]] = {
     "move": lambda world, role: "clore",
     "code": lambda world, role: "fr",
     "filename": lambda world, role: "paniers.css",
+    "report": lambda world, role: "ventes-fermes",
+    "farm_id": lambda world, role: 1,
     # A valid link (the household's address, confirmed already: following it again is
     # harmless); bad links are tests/integration/test_confirmation.py's.
     "token": lambda world, role: confirmation_token(user(world.households[0].email)),
@@ -169,6 +179,8 @@ def verdict(endpoint: str, role: str, response: Answer) -> str | None:
         if text not in ("payments disabled", "invalid signature"):
             return f"{status} {text[:60]!r}, not a refused signature"
         return None
+    if expected == PARTNER:
+        return None if status == 401 else f"{status}, not 401 without a partner's token"
     signed_out = status == 302 and response.location.split("?")[0].endswith("/connexion")
     if role in expected:
         if signed_out and role != "anonymous" and endpoint not in SIGNS_OUT:
