@@ -45,7 +45,7 @@ class Report(Generic[Row]):
     title: Any
     description: Any
     columns: Sequence[Column[Row]]
-    rows: Callable[[Period], list[Row]]
+    rows: Callable[[Period], list[Row]] | None = None  # None: the caller gives the rows
     group_by: Callable[[Row], str] | None = None  # rows come already sorted by group
     note: Any = None  # said above the table (what the figures leave out)
     dated: bool = True  # False: the report ignores the period
@@ -67,6 +67,12 @@ class Table:
     sections: list[Section] = field(default_factory=list)
     total: list[Any] | None = None
     note: str | None = None
+    # Lines after the total (a summary, a warning), each padded to the columns.
+    footer: list[list[Any]] = field(default_factory=list)
+
+    def add_footer(self, *cells: Any) -> None:
+        line = list(cells)[:len(self.headers)]
+        self.footer.append(line + [None] * (len(self.headers) - len(line)))
 
     @property
     def empty(self) -> bool:

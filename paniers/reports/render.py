@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from flask import Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -51,6 +52,7 @@ def _lines(table: Table) -> list[tuple[list[Any], bool]]:
             lines.append((section.subtotal, True))
     if table.total is not None:
         lines.append((table.total, True))
+    lines.extend((line, False) for line in table.footer)
     return lines
 
 
@@ -98,3 +100,13 @@ def to_xlsx(table: Table) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def download(table: Table, name: str, fmt: str) -> Response:
+    """The table as a file to download: ``xlsx``, or CSV for anything else."""
+    if fmt == "xlsx":
+        body, mimetype, suffix = to_xlsx(table), XLSX_MIMETYPE, "xlsx"
+    else:
+        body, mimetype, suffix = to_csv(table), CSV_MIMETYPE, "csv"
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{name}.{suffix}"'})

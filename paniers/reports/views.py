@@ -6,16 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from babel.numbers import format_decimal
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
 from paniers.reports import catalogue, render
 from paniers.reports.forms import PeriodForm
-from paniers.reports.framework import Report, Table, build
+from paniers.reports.framework import Report
+from paniers.reports.tables import table_of
 
 blueprint = Blueprint("reports", __name__)
 
@@ -26,29 +26,18 @@ def report_number(value: Any) -> str:
     return format_decimal(value, locale=str(get_locale()))
 
 
-def table_of(report: Report[Any], rows: list[Any]) -> Table:
-    return build(report, rows, total_label=_("Total"),
-                 subtotal_label=lambda label: _("Total %(group)s", group=label))
-
-
-def export(table: Table, name: str, fmt: str) -> Response:
-    """The table as a download: ``csv`` or ``xlsx``."""
-    body, mimetype = ((render.to_xlsx(table), render.XLSX_MIMETYPE) if fmt == "xlsx"
-                      else (render.to_csv(table), render.CSV_MIMETYPE))
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
-
-
 def _show(report: Report[Any], template: str, **context: Any) -> Any:
     form = PeriodForm(request.args)
     valid = form.validate()
     period = form.period() if valid else None
-    table = table_of(report, report.rows(period)) if period or not report.dated else None
+    table = None
+    if report.rows is not None and (period or not report.dated):
+        table = table_of(report, report.rows(period))
     fmt = form.chosen_format()
     if table is not None and fmt != "html":
         suffix = f"-{period.start.isoformat()}-{period.end.isoformat()}" \
             if period and report.dated else ""
-        return export(table, f"{report.slug}{suffix}", fmt)
+        return render.download(table, f"{report.slug}{suffix}", fmt)
     status = 200 if valid else 400
     return render_template(template, report=report, form=form, table=table,
                            period=period, **context), status

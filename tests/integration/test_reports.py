@@ -207,3 +207,28 @@ def test_a_period_that_ends_before_it_starts_is_refused_next_to_the_field(app, b
     assert "La fin de la période précède son début." in page.text
     assert browser.get("/coordination/rapports/ventes-fermes?du=pas-une-date").status_code == 400
     assert browser.get("/coordination/rapports/inconnu").status_code == 404
+
+
+def test_the_farm_statements_export_keeps_its_address_with_french_headers(week, browser):
+    browser.login(COORDINATOR)
+    path = f"/coordination/paiements/{week.cycle_id}/fermes.csv"
+    rows = read_csv(browser.client.get(path).get_data())
+    assert rows[0] == ["Ferme", "Produit", "Unité", "Quantité", "Prix unitaire", "Dû"]
+    assert rows[-1][0] == "Total" and rows[-1][5] == euros(farm_value_cents(week.cycle_id))
+    sheet = read_xlsx(browser.client.get(path + "?format=xlsx").get_data())
+    assert sheet[-1][5] == pytest.approx(farm_value_cents(week.cycle_id) / 100)
+
+
+def test_the_packing_list_export_keeps_its_address_with_french_headers(week, browser):
+    from paniers.points.models import PickupPoint
+    from tests.support.access import code_id
+
+    browser.login("hote@paniers.demo")
+    loos = code_id(PickupPoint, "relay-loos")
+    rows = read_csv(browser.client.get(
+        f"/coordination/cycles/{week.cycle_id}/colisage/{loos}?format=csv").get_data())
+    assert rows[0] == ["Commande", "Foyer", "Paniers", "Produits", "Manquants", "Poids (kg)",
+                       "À payer"]
+    orders_here = [order(week.orders["foyer"]), order(week.orders["martin"])]
+    assert rows[-1][6] == euros(sum(o.total_cents for o in orders_here))
+    assert rows[1][2] == "2 × Panier moyen" and "2 kg Pomme" in rows[1][3]
