@@ -105,7 +105,7 @@ OWED_TO_FARMS: Report[q.Owed] = Report(
     ),
     rows=q.owed_to_farms, group_by=lambda r: r.buyer,
     note=_l("Seules les semaines déjà réparties comptent ; montants aux prix payés par "
-            "l'acheteur, avant remboursement des manques de produits."),
+            "l'acheteur, pour ce qui a été servi (les manques remboursés n'y sont pas)."),
 )
 
 PAYMENTS_BY_POINT: Report[q.PointPayments] = Report(
