@@ -124,3 +124,27 @@ def catalogue(farm_id: int, cycle_id: int, base_url: str) -> dict[str, Any]:
         key=lambda line: line.product)
     return dfc.catalogue(base_url, dfc.FarmInfo(farm.id, farm.name, farm.town,
                                                 farm.organic_status), cycle.id, lines)
+
+
+@dataclass(frozen=True)
+class Listed:
+    farm_id: int
+    farm: str
+    cycle_id: int
+    delivery: str  # ISO date
+    status: str
+
+
+def listed_catalogues(weeks: int = 4) -> list[Listed]:
+    """The farms with supply in the latest weeks past their draft: where to look."""
+    cycles = list(db.session.scalars(
+        select(OrderCycle).where(OrderCycle.status != CycleStatus.DRAFT)
+        .order_by(OrderCycle.delivery_date.desc()).limit(weeks)))
+    found = db.session.execute(
+        select(SupplyOffer.cycle_id, Farm.id, Farm.name).join(Farm)
+        .where(SupplyOffer.cycle_id.in_([c.id for c in cycles]), SupplyOffer.quantity > 0)
+        .distinct()).all()
+    by_cycle = {c.id: c for c in cycles}
+    return sorted((Listed(farm_id, name, cycle_id, by_cycle[cycle_id].delivery_date.isoformat(),
+                          by_cycle[cycle_id].status) for cycle_id, farm_id, name in found),
+                  key=lambda item: (item.delivery, item.farm), reverse=True)

@@ -30,6 +30,7 @@ def tokens() -> Any:
     status = 400 if form.errors else 200
     return render_template("partners/tokens.html", form=form, issued=issued,
                            tokens=services.tokens(), revoke=RevokeTokenForm(formdata=None),
+                           index=url_for("partners.dfc_index", _external=True),
                            example=url_for("partners.dfc_catalogue", farm_id=1, cycle_id=1,
                                            _external=True)), status
 
@@ -51,13 +52,31 @@ def _json(body: dict[str, Any], status: int, **headers: str) -> Response:
                     mimetype=JSON_LD if status == 200 else "application/json", headers=headers)
 
 
+def _refused() -> Response:
+    return _json({"error": "invalid_token",
+                  "error_description": "A valid partner token is required "
+                                       "(Authorization: Bearer <token>)."}, 401,
+                 **{"WWW-Authenticate": 'Bearer realm="paniers", error="invalid_token"'})
+
+
+@blueprint.route("/dfc/")
+def dfc_index() -> Response:
+    """Where the catalogues are: each farm with supply in the latest weeks (plain JSON)."""
+    if services.authenticate(request.headers.get("Authorization")) is None:
+        return _refused()
+    return Response(json.dumps({"catalogues": [{
+        "farm_id": item.farm_id, "farm": item.farm, "cycle_id": item.cycle_id,
+        "delivery_date": item.delivery, "status": item.status,
+        "url": url_for("partners.dfc_catalogue", farm_id=item.farm_id,
+                       cycle_id=item.cycle_id, _external=True),
+    } for item in services.listed_catalogues()]}, ensure_ascii=False),
+        mimetype="application/json")
+
+
 @blueprint.route("/dfc/fermes/<int:farm_id>/cycles/<int:cycle_id>")
 def dfc_catalogue(farm_id: int, cycle_id: int) -> Response:
     if services.authenticate(request.headers.get("Authorization")) is None:
-        return _json({"error": "invalid_token",
-                      "error_description": "A valid partner token is required "
-                                           "(Authorization: Bearer <token>)."}, 401,
-                     **{"WWW-Authenticate": 'Bearer realm="paniers", error="invalid_token"'})
+        return _refused()
     try:
         document = services.catalogue(farm_id, cycle_id, request.url_root)
     except ServiceError as error:

@@ -109,6 +109,7 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "partners.revoke": COORDINATOR,
     # partners (an Open Food Network hub...): the DFC catalogue, with their token only
     "partners.dfc_catalogue": PARTNER,
+    "partners.dfc_index": PARTNER,
 }
 
 

@@ -141,3 +141,16 @@ def test_an_unknown_farm_or_week_is_a_404_for_a_partner(app, browser):
     token = issue(browser)
     assert catalogue(app, token, cycle.id + 100).status_code == 404
     assert catalogue(app, token, cycle.id, farm_id=9999).status_code == 404
+
+
+def test_a_partner_finds_the_catalogues_of_the_latest_weeks(app, browser):
+    cycle = open_week()
+    browser.login(COORDINATOR)
+    token = issue(browser)
+    assert app.test_client().get("/dfc/").status_code == 401
+    listing = app.test_client().get("/dfc/", headers={"Authorization": f"Bearer {token}"})
+    (entry,) = listing.get_json()["catalogues"]
+    assert entry["farm"] == "Ferme du Marais" and entry["cycle_id"] == cycle.id
+    assert entry["url"].endswith(f"/dfc/fermes/{marais_id()}/cycles/{cycle.id}")
+    assert app.test_client().get(entry["url"], headers={
+        "Authorization": f"Bearer {token}"}).status_code == 200
