@@ -163,7 +163,7 @@ ORGANIC_CONVERSION: Report[q.FarmStatusYear] = Report(
         Column(_l("Part des fermes (%)"), lambda r: r.share_pct, Kind.DECIMAL, width=18),
     ),
     rows=lambda period: q.organic_conversion(date.today().year),
-    group_by=lambda r: str(r.year), dated=False,
+    group_by=lambda r: str(r.year), dated=False, grand_total=False,
     note=_l("Les surfaces des fermes ne sont pas encore saisies : le rapport compte les "
             "fermes par statut. Les années suivantes sont une projection : chaque année de "
             "conversion passe à la suivante (C1, C2, C3 puis AB)."),

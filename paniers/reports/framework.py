@@ -49,6 +49,7 @@ class Report(Generic[Row]):
     group_by: Callable[[Row], str] | None = None  # rows come already sorted by group
     note: Any = None  # said above the table (what the figures leave out)
     dated: bool = True  # False: the report ignores the period
+    grand_total: bool = True  # False: only each group's subtotal makes sense
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,6 @@ def build(report: Report[Row], rows: list[Row], *, total_label: str = "Total",
         for label, lines in groups.items():
             subtotal = _totals(columns, lines, subtotal_label(label)) if adds_up else None
             table.sections.append(Section(label, lines, subtotal))
-    if adds_up and cells:
+    if adds_up and cells and report.grand_total:
         table.total = _totals(columns, cells, total_label)
     return table

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -295,7 +296,7 @@ class FarmStatusYear:
     year: int
     status: str
     farms: int
-    share_pct: float
+    share_pct: Decimal
 
 
 CONVERSION = {"C1": "C2", "C2": "C3", "C3": "AB", "AB": "AB"}
@@ -312,7 +313,8 @@ def organic_conversion(this_year: int, years: int = 4) -> list[FarmStatusYear]:
         for status in statuses:
             counts[status] += 1
         for status in STATUS_ORDER:
-            share = round(100 * counts[status] / len(statuses), 1) if statuses else 0.0
+            share = (Decimal(100 * counts[status]) / len(statuses)).quantize(Decimal("0.1")) \
+                if statuses else Decimal(0)
             rows.append(FarmStatusYear(this_year + offset, status, counts[status], share))
         statuses = [CONVERSION.get(s, s) for s in statuses]
     return rows

@@ -37,7 +37,7 @@ def csv_cell(value: Any, kind: Kind) -> str:
     if kind == Kind.MONEY:
         return f"{Decimal(value) / 100:.2f}".replace(".", ",")
     if kind == Kind.DECIMAL:
-        return _decimal_comma(Decimal(value))
+        return _decimal_comma(Decimal(str(value)))
     if kind == Kind.DATE and isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     return str(value)

@@ -185,6 +185,11 @@ def test_organic_conversion_counts_farms_per_status_year_by_year(app, browser):
     this_year = {row[1]: int(row[2]) for row in rows[1:] if row[0] == year}
     assert this_year["Bio certifié (AB)"] == statuses.count("AB")
     assert this_year["Conversion, 1re année (C1)"] == statuses.count("C1")
+    subtotal = next(row for row in rows if row[0] == f"Total {year}")
+    assert subtotal[2] == str(len(statuses)) and rows[-1][0] != "Total"  # no sum of years
+    ab = next(row for row in rows[1:] if row[0] == year and row[1] == "Bio certifié (AB)")
+    share = f"{100 * statuses.count('AB') / len(statuses):.1f}".replace(".", ",")
+    assert ab[3] == share.removesuffix(",0")
     last = {row[1]: int(row[2]) for row in rows[1:] if row[0] == str(date.today().year + 3)}
     assert last["Bio certifié (AB)"] == len(statuses)  # every conversion over in three years
 
