@@ -23,7 +23,7 @@ class PeriodForm(FlaskForm):
     au = DateField(_l("au"), validators=[Optional()])
     format = SelectField(_l("Format"), choices=[("html", _l("À l'écran")), ("csv", "CSV"),
                                                  ("xlsx", _l("Tableur (.xlsx)"))],
-                         validators=[Optional()])
+                         validators=[Optional()], validate_choice=False)
 
     def validate_au(self, field: Any) -> None:
         if self.du.data and field.data and field.data < self.du.data:

@@ -212,6 +212,8 @@ def test_a_period_that_ends_before_it_starts_is_refused_next_to_the_field(app, b
     assert "La fin de la période précède son début." in page.text
     assert browser.get("/coordination/rapports/ventes-fermes?du=pas-une-date").status_code == 400
     assert browser.get("/coordination/rapports/inconnu").status_code == 404
+    unknown_format = browser.get("/coordination/rapports/ventes-fermes?format=pdf")
+    assert unknown_format.status_code == 200 and "Ventes par ferme" in unknown_format.text
 
 
 def test_the_farm_statements_export_keeps_its_address_with_french_headers(week, browser):
