@@ -4,6 +4,9 @@ spreadsheet read back with openpyxl, with the totals a person would check by han
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -239,3 +242,8 @@ def test_the_packing_list_export_keeps_its_address_with_french_headers(week, bro
     orders_here = [order(week.orders["foyer"]), order(week.orders["martin"])]
     assert rows[-1][6] == euros(sum(o.total_cents for o in orders_here))
     assert rows[1][2] == "2 × Panier moyen" and "2 kg Pomme" in rows[1][3]
+    page = browser.get(f"/coordination/cycles/{week.cycle_id}/colisage/{loos}").html
+    xlsx_link = re.search(r'href="([^"]+format=xlsx)"', page)
+    assert xlsx_link, "the packing list page offers no spreadsheet"
+    sheet = read_xlsx(browser.client.get(html.unescape(xlsx_link.group(1))).get_data())
+    assert sheet[0][0] == "Commande" and sheet[1][1] == "Famille Lefebvre"
