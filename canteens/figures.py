@@ -10,12 +10,13 @@ estimated cost, counts as neither organic nor local.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from canteens.menu_planner.egalim import EgalimFigures, PurchaseLine, egalim_figures
@@ -26,8 +27,10 @@ from paniers.cycles.states import CycleStatus
 from paniers.extensions import db
 from paniers.money import from_base_amount
 from paniers.orders.models import Order, OrderLine, OrderStatus
+from paniers.reports.framework import Column, Kind, Report, Table
+from paniers.reports.tables import table_of
 from producers.models import Product, SupplyOffer
-from producers.units import value_cents
+from producers.units import Unit, value_cents
 
 LIVE = (OrderStatus.PLACED, OrderStatus.COLLECTED, OrderStatus.UNCLAIMED)
 BEFORE_ALLOCATION = (CycleStatus.DRAFT, CycleStatus.OPEN, CycleStatus.CLOSED)
@@ -103,52 +106,51 @@ def figures(purchases: Sequence[Purchase]) -> EgalimFigures:
     return egalim_figures(p.line() for p in purchases)
 
 
-def _euros(cents: int) -> str:
-    return f"{cents // 100},{cents % 100:02d}"
+PURCHASES: Report[Purchase] = Report(
+    slug="egalim", title=_l("Achats EGAlim"),
+    description=_l("Les achats de la cantine et leurs parts EGAlim."),
+    columns=(
+        Column(_l("Date"), lambda p: p.day, Kind.DATE, width=12),
+        Column(_l("Produit"), lambda p: p.product, width=22),
+        Column(_l("Fournisseur"), lambda p: p.supplier, width=26),
+        Column(_l("Statut bio"), lambda p: p.organic_status, width=10),
+        Column(_l("Quantité"), lambda p: _quantity(p), Kind.DECIMAL),
+        Column(_l("Unité"), lambda p: p.unit, width=8),
+        Column(_l("Valeur"), lambda p: p.value_cents, Kind.MONEY, total=True),
+        Column(_l("Bio EGAlim"), lambda p: _yes(p.line().organic), width=10),
+        Column(_l("Qualité EGAlim"), lambda p: _yes(p.line().quality), width=10),
+        Column(_l("Local"), lambda p: _yes(p.local), width=8),
+        Column(_l("Circuit"), lambda p: "Paniers" if p.supplier else _("hors circuit"),
+               width=12),
+    ),
+)
 
 
-def purchases_csv(canteen: Canteen, start: date, end: date,
-                  purchases: Sequence[Purchase]) -> str:
-    """The purchases and their EGAlim totals, for a French spreadsheet (``;``, decimal
-    commas, dates as 31/12/2026, quantities in the product's sale unit, euros)."""
+def _quantity(purchase: Purchase) -> Decimal | int:
+    if purchase.unit in set(Unit):
+        return from_base_amount(purchase.quantity, purchase.unit)
+    return purchase.quantity
+
+
+def purchases_table(canteen: Canteen, start: date, end: date,
+                    purchases: Sequence[Purchase]) -> Table:
+    """The purchases and their EGAlim totals, for the yearly declaration."""
     shares = figures(purchases)
-    buffer = io.StringIO()
-    out = csv.writer(buffer, delimiter=";")
-    out.writerow(["cantine", canteen.name, "du", _day(start), "au", _day(end)])
-    out.writerow(["date", "produit", "fournisseur", "statut bio", "quantité", "unité",
-                  "valeur (€)", "bio EGAlim", "qualité EGAlim", "local", "circuit"])
-    for p in purchases:
-        line = p.line()
-        out.writerow([_day(p.day), p.product, p.supplier, p.organic_status,
-                      _quantity(p.quantity, p.unit), UNIT_NAMES.get(p.unit, p.unit),
-                      _euros(p.value_cents), _yes(line.organic),
-                      _yes(line.quality), _yes(p.local), "Paniers" if p.supplier else
-                      "hors circuit"])
-    out.writerow([])
-    out.writerow(["total", "", "", "", "", "", _euros(shares.total_cents)])
+    table = table_of(PURCHASES, list(purchases))
     for label, cents, pct in (
-        ("dont qualité et durables (EGAlim, seuil 50 %)", shares.quality_cents,
+        (_("dont qualité et durables (EGAlim, seuil 50 %)"), shares.quality_cents,
          shares.quality_pct),
-        ("dont bio, conversion comprise (seuil 20 %)", shares.organic_cents, shares.organic_pct),
-        ("dont local", shares.local_cents, shares.local_pct),
+        (_("dont bio, conversion comprise (seuil 20 %)"), shares.organic_cents,
+         shares.organic_pct),
+        (_("dont local"), shares.local_cents, shares.local_pct),
     ):
-        out.writerow([label, "", "", "", "", "", _euros(cents), f"{pct:.1f} %".replace(".", ",")])
-    return buffer.getvalue()
-
-
-#: Sale units in the French file: quantities are in these, never in grams.
-UNIT_NAMES = {"kg": "kg", "litre": "litre", "piece": "pièce", "bunch": "botte",
-              "dozen": "douzaine"}
-
-
-def _quantity(base_amount: int, unit: str) -> str:
-    """``2500`` g of a product sold by the kg -> ``2,5`` (kg); 3 pieces -> ``3``."""
-    return f"{from_base_amount(base_amount, unit).normalize():f}".replace(".", ",")
-
-
-def _day(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+        table.add_footer(label, None, None, None, None, None, cents,
+                         f"{pct:.1f} %".replace(".", ","))
+    table.add_footer(_("Cantine"), canteen.name)
+    table.add_footer(_("Période"), _("du %(start)s au %(end)s", start=start.strftime("%d/%m/%Y"),
+                                      end=end.strftime("%d/%m/%Y")))
+    return table
 
 
 def _yes(flag: bool) -> str:
-    return "oui" if flag else "non"
+    return _("oui") if flag else _("non")

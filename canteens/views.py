@@ -42,6 +42,7 @@ from paniers.orders import services as orders
 from paniers.orders.catalogue import catalogue
 from paniers.orders.forms import CanteenOrderForm
 from paniers.orders.models import OrderSource
+from paniers.reports.render import download
 
 blueprint = Blueprint("canteens", __name__, url_prefix="/cantine")
 manager_only = role_required(Role.CANTEEN_MANAGER)
@@ -300,12 +301,10 @@ def figures() -> str:
 def figures_csv() -> Response:
     canteen = services.canteen_of(current_user)
     start, end = _period()
-    text = egalim.purchases_csv(canteen, start, end,
-                                egalim.canteen_purchases(canteen, start, end))
-    name = f"egalim-{canteen.code}-{start.isoformat()}-{end.isoformat()}.csv"
-    # A byte order mark so that spreadsheet programs read the accents right.
-    return Response("\ufeff" + text, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    table = egalim.purchases_table(canteen, start, end,
+                                   egalim.canteen_purchases(canteen, start, end))
+    return download(table, f"egalim-{canteen.code}-{start.isoformat()}-{end.isoformat()}",
+                    request.args.get("format", "csv"))
 
 
 def _export_years() -> list[int]:

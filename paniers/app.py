@@ -45,9 +45,11 @@ from paniers.network.admin.views import blueprint as network
 from paniers.network.views import blueprint as network_import
 from paniers.notifications.views import blueprint as notifications
 from paniers.orders.views import blueprint as orders
+from paniers.partners.views import blueprint as partners
 from paniers.payments.views import blueprint as payments
 from paniers.points.views import blueprint as points
 from paniers.redirects import safe_referrer
+from paniers.reports.views import blueprint as reports
 from paniers.subscriptions.views import blueprint as subscriptions
 from producers.views import blueprint as producers
 
@@ -115,7 +117,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     for blueprint in (main, accounts, cycles, allocation, delivery, orders, points, producers,
                       canteens, health, payments, profile, subscriptions, notifications, journal,
-                      members, network, network_import):
+                      members, network, network_import, reports, partners):
         app.register_blueprint(blueprint)
     app.jinja_env.globals["status_label"] = status_label  # the delivery selector's states
 

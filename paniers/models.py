@@ -21,6 +21,7 @@ from paniers.jobs.models import CycleJob
 from paniers.journal.models import JournalEntry
 from paniers.notifications.models import NotificationPreference, OutboundMessage
 from paniers.orders.models import Order, OrderLine
+from paniers.partners.models import PartnerToken
 from paniers.payments.models import Payment, ProviderEvent, Refund, SolidarityFund
 from paniers.points.models import Hub, PickupEvening, PickupPoint
 from paniers.subscriptions.models import (
@@ -40,5 +41,5 @@ __all__ = [
     "PickupPoint", "Product", "ProductStock", "SupplyOffer", "User", "Vehicle",
     "NotificationPreference", "OutboundMessage", "PickupEvening", "Subscription",
     "SubscriptionExtra", "SubscriptionPause", "SubscriptionRun", "Invitation", "Membership",
-    "Payment", "ProviderEvent", "Refund", "SolidarityFund",
+    "Payment", "ProviderEvent", "Refund", "SolidarityFund", "PartnerToken",
 ]

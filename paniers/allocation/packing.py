@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from paniers.allocation.models import BasketItem, Shortage
 from paniers.cycles.models import format_label
 from paniers.extensions import db
-from paniers.money import from_base_amount
+from paniers.formatting import amount
 from paniers.orders.models import Order, OrderLine, OrderStatus
+from paniers.reports.framework import Column, Kind, Report
 from producers.units import weight_g
-
-CSV_HEADER = ["commande", "foyer", "paniers", "produits", "manquants", "poids_kg", "a_payer_eur"]
 
 
 @dataclass(frozen=True)
@@ -25,14 +26,30 @@ class PackingRow:
     missing: list[tuple[str, int]]  # what is short: label, quantity
     weight_g: int
 
-    def as_csv(self) -> list[object]:
-        return [
-            self.order.id, self.order.user.name,
-            ", ".join(f"{n} × {format_label(code)}" for code, n in self.baskets),
-            ", ".join(f"{from_base_amount(q, unit)} {unit} {name}" for name, q, unit in self.items),
-            ", ".join(f"{q} {label}" for label, q in self.missing),
-            f"{self.weight_g / 1000:.2f}", f"{self.order.total_cents / 100:.2f}",
-        ]
+    def baskets_text(self) -> str:
+        return ", ".join(f"{n} × {format_label(code)}" for code, n in self.baskets)
+
+    def items_text(self) -> str:
+        return ", ".join(f"{amount(q, unit)} {name}" for name, q, unit in self.items)
+
+    def missing_text(self) -> str:
+        return ", ".join(f"{q} {label}" for label, q in self.missing)
+
+
+PACKING_LIST: Report[PackingRow] = Report(
+    slug="colisage", title=_l("Liste de colisage"),
+    description=_l("Ce que chaque commande du point reçoit."),
+    columns=(
+        Column(_l("Commande"), lambda row: row.order.id, Kind.INTEGER, width=10),
+        Column(_l("Foyer"), lambda row: row.order.user.name, width=24),
+        Column(_l("Paniers"), PackingRow.baskets_text, width=24),
+        Column(_l("Produits"), PackingRow.items_text, width=36),
+        Column(_l("Manquants"), PackingRow.missing_text, width=20),
+        Column(_l("Poids (kg)"), lambda row: Decimal(row.weight_g) / 1000, Kind.DECIMAL,
+               total=True),
+        Column(_l("À payer"), lambda row: row.order.total_cents, Kind.MONEY, total=True),
+    ),
+)
 
 
 def packing_rows(cycle_id: int, point_id: int) -> list[PackingRow]:

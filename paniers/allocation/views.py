@@ -3,8 +3,6 @@ shortages, publication; and the packing lists of the points."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -37,6 +35,8 @@ from paniers.extensions import db
 from paniers.formids import as_id
 from paniers.jobs import services as jobs
 from paniers.points.services import hosted_point
+from paniers.reports.render import download
+from paniers.reports.tables import table_of
 from paniers.types import utcnow
 from producers.models import Product
 
@@ -158,17 +158,8 @@ def packing_list(cycle_id: int, point_id: int) -> str | Response:
     cycle = services.get_cycle(cycle_id)
     point = hosted_point(current_user, point_id)
     rows = packing.packing_rows(cycle_id, point.id)
-    if request.args.get("format") == "csv":
-        return _csv(f"colisage-{point.code}-{cycle.delivery_date.isoformat()}.csv",
-                    packing.CSV_HEADER, [row.as_csv() for row in rows])
+    if request.args.get("format") in ("csv", "xlsx"):
+        return download(table_of(packing.PACKING_LIST, rows),
+                        f"colisage-{point.code}-{cycle.delivery_date.isoformat()}",
+                        request.args.get("format", "csv"))
     return render_template("allocation/packing.html", cycle=cycle, point=point, rows=rows)
-
-
-def _csv(filename: str, header: list[str], rows: list[list[object]]) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(rows)
-    # A byte order mark so that spreadsheet programs read the accents right.
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -120,6 +120,8 @@ ACTIONS: dict[str, tuple[Kind, Callable[[dict[str, Any]], str]]] = {
     "member.role_removed": (Kind.MEMBERS, lambda p: _("Rôle retiré : %(role)s", role=_role(p))),
     "member.deactivated": (Kind.MEMBERS, lambda p: _("Compte désactivé")),
     "member.reactivated": (Kind.MEMBERS, lambda p: _("Compte réactivé")),
+    "partner.token_issued": (Kind.NETWORK, lambda p: _("Jeton de partenaire émis")),
+    "partner.token_revoked": (Kind.NETWORK, lambda p: _("Jeton de partenaire révoqué")),
 }
 
 

@@ -8,17 +8,20 @@ household should have paid once shortages and cancellations are taken off.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from paniers.allocation.models import AllocationLine
 from paniers.cycles.models import ProductStock
 from paniers.extensions import db
+from paniers.formatting import unit_label
+from paniers.money import from_base_amount
 from paniers.orders.models import Order, OrderStatus
 from paniers.payments.models import (
     Payment,
@@ -37,6 +40,8 @@ from paniers.payments.statements import (
     farm_statements,
     pro_rata_allocations,
 )
+from paniers.reports.framework import Column, Kind, Report, Table
+from paniers.reports.tables import table_of
 from producers.models import SupplyOffer
 
 PAID_SESSION_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
@@ -168,30 +173,48 @@ def reconcile(cycle_id: int) -> Reconciliation:
     return report
 
 
-CSV_COLUMNS = ("order", "household", "point", "method", "order_status", "payment_status",
-               "gross_cents", "solidarity_cents", "expected_cents", "charged_cents",
-               "refunded_cents", "paid_cents", "pending_refund_cents", "outstanding_cents",
-               "provider_net_cents", "problems")
+def _problems(row: OrderMoney) -> str:
+    return "; ".join(row.problems)
 
 
-def reconciliation_csv(report: Reconciliation) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for row in report.rows:
-        writer.writerow([row.order_id, row.household, row.point, row.method, row.order_status,
-                         row.payment_status, row.gross_cents, row.solidarity_cents,
-                         row.expected_cents, row.charged_cents, row.refunded_cents,
-                         row.paid_cents, row.pending_refund_cents, row.outstanding_cents,
-                         "" if row.provider_net_cents is None else row.provider_net_cents,
-                         "; ".join(row.problems)])
-    writer.writerow(["total", "", "", "", "", "", report.total("gross_cents"),
-                     report.total("solidarity_cents"), report.total("expected_cents"),
-                     report.total("charged_cents"), report.total("refunded_cents"),
-                     report.total("paid_cents"), report.total("pending_refund_cents"),
-                     report.total("outstanding_cents"), report.total("provider_net_cents"),
-                     "; ".join(report.problems)])
-    return out.getvalue()
+def _method(row: OrderMoney) -> str:
+    return {"online": _("carte (en ligne)"), "at_pickup": _("au retrait")}.get(row.method,
+                                                                              row.method)
+
+
+def _money(header: Any, name: str) -> Column[OrderMoney]:
+    return Column(header, lambda row: getattr(row, name), Kind.MONEY, total=True)
+
+
+RECONCILIATION: Report[OrderMoney] = Report(
+    slug="paiements", title=_l("Paiements du cycle"),
+    description=_l("Chaque commande : ce qu'elle vaut, ce qui est encaissé et remboursé."),
+    columns=(
+        Column(_l("Commande"), lambda row: row.order_id, Kind.INTEGER, width=10),
+        Column(_l("Foyer"), lambda row: row.household, width=24),
+        Column(_l("Point"), lambda row: row.point, width=30),
+        Column(_l("Paiement"), _method, width=16),
+        Column(_l("État de la commande"), lambda row: row.order_status, width=12),
+        Column(_l("État du paiement"), lambda row: row.payment_status, width=12),
+        _money(_l("Valeur"), "gross_cents"),
+        _money(_l("Part solidaire"), "solidarity_cents"),
+        _money(_l("Attendu"), "expected_cents"),
+        _money(_l("Encaissé"), "charged_cents"),
+        _money(_l("Remboursé"), "refunded_cents"),
+        _money(_l("Payé"), "paid_cents"),
+        _money(_l("Remboursement en attente"), "pending_refund_cents"),
+        _money(_l("Reste à régler"), "outstanding_cents"),
+        _money(_l("Net chez Stripe"), "provider_net_cents"),
+        Column(_l("Problèmes"), _problems, width=40),
+    ),
+)
+
+
+def reconciliation_table(report: Reconciliation) -> Table:
+    table = table_of(RECONCILIATION, report.rows)
+    if report.problems:
+        table.add_footer(_("Problèmes"), *([None] * 14), "; ".join(report.problems))
+    return table
 
 
 def offer_prices(cycle_id: int) -> list[OfferPrice]:
@@ -216,16 +239,42 @@ def cycle_statements(cycle_id: int) -> tuple[list[FarmStatement], bool]:
     return farm_statements(offers, pro_rata_allocations(offers, sold)), True
 
 
-def statements_csv(statements: list[FarmStatement], provisional: bool) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(("farm", "product", "unit", "quantity", "price_cents", "owed_cents",
-                     "provisional"))
-    for statement in statements:
-        for line in statement.lines:
-            writer.writerow((statement.farm_name, line.product_name, line.unit, line.quantity,
-                             line.price_cents, line.owed_cents, int(provisional)))
-    return out.getvalue()
+@dataclass(frozen=True)
+class StatementRow:
+    farm: str
+    product: str
+    unit: str
+    quantity: int  # base amount
+    price_cents: int
+    owed_cents: int
+
+
+FARM_STATEMENTS: Report[StatementRow] = Report(
+    slug="fermes", title=_l("Relevés des fermes"),
+    description=_l("Ce que chaque ferme doit recevoir pour la semaine."),
+    columns=(
+        Column(_l("Ferme"), lambda row: row.farm, width=28),
+        Column(_l("Produit"), lambda row: row.product, width=22),
+        Column(_l("Unité"), lambda row: unit_label(row.unit, 2), width=10),
+        Column(_l("Quantité"), lambda row: from_base_amount(row.quantity, row.unit),
+               Kind.DECIMAL),
+        Column(_l("Prix unitaire"), lambda row: row.price_cents, Kind.MONEY),
+        Column(_l("Dû"), lambda row: row.owed_cents, Kind.MONEY, total=True),
+    ),
+    group_by=lambda row: row.farm,
+)
+
+
+def statements_table(statements: list[FarmStatement], provisional: bool) -> Table:
+    rows = [StatementRow(s.farm_name, line.product_name, line.unit, line.quantity,
+                         line.price_cents, line.owed_cents)
+            for s in statements for line in s.lines]
+    table = table_of(FARM_STATEMENTS, rows)
+    if provisional:
+        table.add_footer(_("Provisoire : la répartition n'a pas encore eu lieu, les ventes de "
+                           "chaque produit sont partagées entre ses fermes au prorata de ce "
+                           "qu'elles ont déclaré."))
+    return table
 
 
 __all__ = ["PaymentStatus", "Reconciliation", "cycle_statements", "reconcile"]

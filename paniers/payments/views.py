@@ -25,6 +25,7 @@ from paniers.payments import checkout, events, gateway, pickup, reports, service
 from paniers.payments.forms import FundForm, PickupPaymentForm
 from paniers.payments.models import PaymentMethod
 from paniers.redirects import safe_referrer
+from paniers.reports.render import download
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("payments", __name__)
@@ -156,9 +157,8 @@ def overview() -> str | Response:
 @coordinator_only
 def overview_csv(cycle_id: int) -> Response:
     get_cycle(cycle_id)
-    body = reports.reconciliation_csv(reports.reconcile(cycle_id))
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=paiements-cycle-{cycle_id}.csv"})
+    table = reports.reconciliation_table(reports.reconcile(cycle_id))
+    return download(table, f"paiements-cycle-{cycle_id}", request.args.get("format", "csv"))
 
 
 @blueprint.route("/coordination/paiements/<int:cycle_id>/fermes")
@@ -175,8 +175,8 @@ def statements(cycle_id: int) -> str:
 def statements_csv(cycle_id: int) -> Response:
     get_cycle(cycle_id)
     farms, provisional = reports.cycle_statements(cycle_id)
-    return Response(reports.statements_csv(farms, provisional), mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=fermes-cycle-{cycle_id}.csv"})
+    return download(reports.statements_table(farms, provisional), f"fermes-cycle-{cycle_id}",
+                    request.args.get("format", "csv"))
 
 
 @blueprint.route("/coordination/solidaire", methods=["GET", "POST"])

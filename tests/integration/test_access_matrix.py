@@ -40,6 +40,7 @@ CANTEEN = frozenset({"canteen"})
 COORDINATOR = frozenset({"coordinator"})
 AT_THE_POINT = frozenset({"host", "coordinator"})
 WEBHOOK = "webhook"  # CSRF-exempt, signature-checked: refused alike for everyone
+PARTNER = "partner"  # a partner's bearer token, never a session: 401 alike for everyone
 
 ACCESS: dict[str, frozenset[str] | str] = {
     "main.home": ANYONE,
@@ -73,6 +74,7 @@ ACCESS: dict[str, frozenset[str] | str] = {
     # farmers
     "producers.supply": FARMER,
     "producers.week": FARMER,
+    "reports.farm_sales": FARMER,
     "canteens.demand": FARMER | COORDINATOR,
     # canteen managers
     "canteens.figures": CANTEEN,
@@ -140,6 +142,13 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "network.reactivate": COORDINATOR,
     "network.farm_profile": FARMER,
     "network.point_access": frozenset({"host"}),
+    "reports.index": COORDINATOR,
+    "reports.show": COORDINATOR,
+    "partners.tokens": COORDINATOR,
+    "partners.revoke": COORDINATOR,
+    # partners (an Open Food Network hub...): the DFC catalogue, with their token only
+    "partners.dfc_catalogue": PARTNER,
+    "partners.dfc_index": PARTNER,
 }
 
 
@@ -170,12 +179,13 @@ ARGUMENTS: dict[str, Callable[[World, str], Any]] = {
     "membership_id": lambda world, role: membership_of(world.households[1].email),
     "invitation_id": lambda world, role: pending_invitation(),
     "filename": lambda world, role: "paniers.css",
+    "report": lambda world, role: "ventes-fermes",
+    "farm_id": lambda world, role: 1,
     # A valid link (the household's address, confirmed already: following it again is
     # harmless); bad links are tests/integration/test_confirmation.py's.
     # The network's pages: the demo farmer's farm (their own, nobody else's).
     "kind": lambda world, role: "fermes",
     "thing_id": lambda world, role: user("producteur@paniers.demo").farm_id,
-    "farm_id": lambda world, role: user("producteur@paniers.demo").farm_id,
     "token": lambda world, role: confirmation_token(user(world.households[0].email)),
 }
 # The least a form needs to reach past its own refusal to a decision.
@@ -218,6 +228,8 @@ def verdict(endpoint: str, role: str, response: Answer) -> str | None:
         if text not in ("payments disabled", "invalid signature"):
             return f"{status} {text[:60]!r}, not a refused signature"
         return None
+    if expected == PARTNER:
+        return None if status == 401 else f"{status}, not 401 without a partner's token"
     signed_out = status == 302 and response.location.split("?")[0].endswith("/connexion")
     if role in expected:
         if signed_out and role != "anonymous" and endpoint not in SIGNS_OUT:

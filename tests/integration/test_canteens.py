@@ -294,18 +294,18 @@ def test_a_planned_week_becomes_order_lines_that_the_allocation_serves_before_ho
 
     export = browser.get(f"/cantine/bilan.csv?{period}").text.lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(export), delimiter=";"))
-    header = rows[1]
-    listed = rows[2:rows.index([])]
+    header = rows[0]
+    listed = rows[1:next(i for i, row in enumerate(rows) if row[0] == "Total")]
     purchases = [dict(zip(header, row, strict=True)) for row in listed]
     # With every farm product on offer the week can be all local; what is not, is listed.
-    circuits = {p["circuit"] for p in purchases}
+    circuits = {p["Circuit"] for p in purchases}
     assert "Paniers" in circuits and circuits <= {"Paniers", "hors circuit"}
     assert ("hors circuit" in circuits) == bool(outside)
-    assert {p["bio EGAlim"] for p in purchases if p["circuit"] == "Paniers"} == {"oui"}
-    assert {p["statut bio"] for p in purchases if p["circuit"] == "Paniers"} <= {
+    assert {p["Bio EGAlim"] for p in purchases if p["Circuit"] == "Paniers"} == {"oui"}
+    assert {p["Statut bio"] for p in purchases if p["Circuit"] == "Paniers"} <= {
         "AB", "C1", "C2", "C3"}
-    assert all(p["bio EGAlim"] == "non" and p["local"] == "non"
-               for p in purchases if p["circuit"] == "hors circuit")
+    assert all(p["Bio EGAlim"] == "non" and p["Local"] == "non"
+               for p in purchases if p["Circuit"] == "hors circuit")
     organic = next(row for row in rows if row and row[0].startswith("dont bio"))
     assert organic[7] == f"{share:.1f} %".replace(".", ",")
 

@@ -4,6 +4,8 @@ the application without Stripe keys."""
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 
 import pytest
@@ -194,8 +196,10 @@ def test_a_demo_week_reconciles_to_the_cent(shop, stripe_emulator):  # noqa: F81
     assert "Les comptes sont justes" in coordinator.get(
         f"/coordination/paiements?cycle={cycle.id}").text
     csv_text = coordinator.get(f"/coordination/paiements/{cycle.id}.csv").text
-    total = csv_text.strip().splitlines()[-1].split(",")
-    assert total[0] == "total" and int(total[11]) == report.total("paid_cents")
+    rows = list(csv.reader(io.StringIO(csv_text.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][11] == "Payé" and rows[-1][0] == "Total"
+    paid = report.total("paid_cents")
+    assert rows[-1][11] == f"{paid // 100},{paid % 100:02d}"
     statements = coordinator.get(f"/coordination/paiements/{cycle.id}/fermes").text
     assert "Provisoire" in statements and "Ferme du Marais" in statements
 

@@ -118,7 +118,7 @@ def test_every_role_sees_its_part_of_the_plan(app, browser):
     listing = browser.get(f"/coordination/cycles/{cycle.id}/colisage/{point_id('relay-loos')}"
                           "?format=csv")
     rows = list(csv.reader(io.StringIO(listing.text.lstrip("\ufeff")), delimiter=";"))
-    assert rows[0][:3] == ["commande", "foyer", "paniers"]
+    assert rows[0][:3] == ["Commande", "Foyer", "Paniers"]
     assert rows[1][1] == "Famille Lefebvre" and rows[1][2] == "2 × Panier moyen"
     assert "Pomme" in rows[1][3]
 
