@@ -13,12 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from flask_login import current_user
 from sqlalchemy import select
 
 from canteens.models import Canteen
+from paniers.accounts import invitations
 from paniers.accounts.models import Role
 from paniers.delivery.models import Vehicle
 from paniers.extensions import db
@@ -185,14 +188,26 @@ def _invitation(record: Record, stored: Any) -> Invitation:
 
 
 def send_invitations(pairs: list[Invitation]) -> list[Invitation]:
-    """Invite the farmers and hosts the files name; for now they are only returned, listed
-    "to invite" in the import's result. Runs inside the import's transaction."""
-    # INVITE: once the invitations branch is merged, invite each here:
-    # for pair in pairs:
-    #     invitations.invite(pair.email, pair.role, farm_id=pair.farm_id,
-    #                        point_id=pair.point_id, canteen_id=pair.canteen_id,
-    #                        invited_by=<the acting user's id, None from the command line>)
-    return list(pairs)
+    """Invite the farmers, hosts and canteen managers the files name, inside the import's
+    transaction (their e-mails leave once it commits). Someone already holding the role
+    is not invited again; the others are returned, listed in the import's result."""
+    invited = []
+    for pair in pairs:
+        try:
+            invitations.invite(pair.email, pair.role, farm_id=pair.farm_id,
+                               point_id=pair.point_id, canteen_id=pair.canteen_id,
+                               invited_by=_acting_user_id())
+        except invitations.AlreadyMember:
+            continue
+        invited.append(pair)
+    return invited
+
+
+def _acting_user_id() -> int | None:
+    """The coordinator importing in the browser; nobody from the command line."""
+    if has_request_context() and current_user.is_authenticated:
+        return int(current_user.id)
+    return None
 
 
 def import_network(texts: Mapping[str, bytes], *, dry_run: bool = False,

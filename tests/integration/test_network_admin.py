@@ -4,6 +4,7 @@ added, edited, refused with a message next to the field (nothing changed), deact
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -431,7 +432,14 @@ def test_a_points_page_lists_its_hosts_and_the_address_still_to_invite(browser):
     page = browser.get(f"/reseau/points/{point.id}")
     assert host.name in page.text and "hote@paniers.demo" in page.text
     assert "À inviter comme hôte : nouvel-hote@example.org" in page.text
-    assert "<!-- INVITE LINK -->" in page.html
+    # « Inviter un hôte de ce point » opens the members' invitation, already filled in.
+    link = re.search(r'href="(/coordination/membres/\?[^"]+)#inviter"[^>]*>'
+                     r"Inviter un hôte de ce point", page.text)
+    assert link, "no invitation link on the point's page"
+    form = browser.get(html.unescape(link.group(1))).text
+    assert 'value="nouvel-hote@example.org"' in form
+    assert '<option selected value="relay_host">' in form
+    assert f'<option selected value="{point.id}">' in form
 
 
 def test_a_product_of_a_category_the_import_brought_can_still_be_edited(browser):

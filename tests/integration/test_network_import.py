@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from paniers.accounts.models import Invitation as InvitationRow
 from paniers.delivery.models import Vehicle
 from paniers.demo.data import DATA
 from paniers.extensions import db
@@ -194,7 +195,14 @@ def test_addresses_phones_and_emails_are_kept_and_the_new_people_listed_to_invit
         ("jean@marais.example", "farmer", "farm-marais"),
         ("hote@loos.example", "relay_host", "relay-loos")]
     assert result.to_invite[0].farm_id == farm.id
+    # Each one is invited: a pending invitation tied to their farm or point, its e-mail
+    # handed to the workers once the import commits.
+    pending = {(i.email, i.role, i.farm_id, i.point_id)
+               for i in db.session.scalars(select(InvitationRow))}
+    assert ("jean@marais.example", "farmer", farm.id, None) in pending
+    assert any(p[0] == "hote@loos.example" and p[1] == "relay_host" for p in pending)
     assert import_network(folder_texts(folder)).to_invite == []  # invited once
+    assert len(db.session.scalars(select(InvitationRow)).all()) == 2
     export.export_folder(tmp_path / "out")
     assert (tmp_path / "out" / "network.csv").read_text(encoding="utf-8") == (
         folder / "network.csv").read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ from paniers.accounts.access import role_required
 from paniers.accounts.members.forms import AddRoleForm, ConfirmForm, InviteForm, SearchForm
 from paniers.accounts.models import Role
 from paniers.errors import ServiceError
+from paniers.formids import as_id
 from paniers.types import utcnow
 
 blueprint = Blueprint("members", __name__, url_prefix="/coordination/membres")
@@ -34,7 +35,13 @@ def _page(invite: InviteForm | None = None, add_role: AddRoleForm | None = None,
 @blueprint.route("/")
 @role_required(Role.COORDINATOR)
 def index() -> str:
-    return _page()
+    """The members; an invitation form filled from the address when a network page sends
+    here to invite a farm's farmer, a point's host or a canteen's manager."""
+    wanted = {name: request.args.get(name, "") for name in ("email", "role")}
+    ties = {name: as_id(request.args.get(name)) for name in ("farm", "point", "canteen")}
+    if not any(wanted.values()):
+        return _page()
+    return _page(invite=InviteForm(formdata=None, data={**wanted, **ties}))
 
 
 @blueprint.route("/inviter", methods=["POST"])
