@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from paniers.demo.data import DATA
 from paniers.extensions import db
 from paniers.network.files import FILE_NAMES, zip_bytes
 from paniers.points.models import PickupPoint
@@ -32,14 +33,15 @@ def point_name(code: str) -> str:
 
 def test_the_coordinator_sees_what_would_change_then_confirms(browser):
     browser.login(COORDINATOR)
-    page = browser.post(PAGE, uploads(network="Médiathèque=>Médiathèque Louis-Aragon"))
+    # The demo network as seeded, with one point renamed.
+    page = browser.post(PAGE, uploads(DATA, network="Médiathèque=>Médiathèque Louis-Aragon"))
     assert page.status_code == 200
     assert "Ce qui changera" in page.text
     assert "Points de retrait : relay-lievin (modification)" in page.text
     assert point_name("relay-lievin") == "Médiathèque"  # nothing written yet
     payload = re.search(r'name="payload" type="hidden" value="([^"]+)"', page.html).group(1)
     done = browser.post("/reseau/import/confirmer", {"payload": payload}, form_page=PAGE)
-    assert "Réseau importé : 1 ajout, 2 modifications." in done.text
+    assert "Réseau importé : 0 ajout, 1 modification." in done.text
     assert point_name("relay-lievin") == "Médiathèque Louis-Aragon"
 
 
