@@ -27,6 +27,7 @@ from paniers.cycles.models import OrderCycle, format_label
 from paniers.cycles.states import PARIS, CycleStatus
 from paniers.errors import Forbidden, NotFound, ServiceError
 from paniers.extensions import db
+from paniers.formatting import money
 from paniers.invoices import numbering
 from paniers.invoices.content import BASKET, InvoiceLine, document, merge_lines, split_address
 from paniers.invoices.models import BuyerKind, Invoice, InvoiceKind
@@ -269,7 +270,7 @@ def credit_note(invoice_id: int, reason: str, amount_cents: int | None) -> Invoi
         if not 0 < amount <= left:
             raise ServiceError(_("Le montant de l'avoir doit être entre 0,01 € et ce qui "
                                  "reste de la facture (%(left)s).",
-                                 left=f"{left // 100},{left % 100:02d} €"))
+                                 left=money(left)))
         if amount == left:
             invoice.subject = None  # cancelled in full: its subject may be invoiced again
         original = invoice.content

@@ -23,6 +23,7 @@ from tests.support.access import (
     membership_of,
     pending_invitation,
 )
+from tests.support.invoices import invoice_for
 
 ACCOUNTS = {
     "anonymous": None,
@@ -140,6 +141,15 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "network.reactivate": COORDINATOR,
     "network.farm_profile": FARMER,
     "network.point_access": frozenset({"host"}),
+    # invoices and the news sheet
+    "invoices.index": COORDINATOR,
+    "invoices.issue_canteen_month": COORDINATOR,
+    "invoices.credit_note": COORDINATOR,
+    "invoices.show": COORDINATOR | CANTEEN | HOUSEHOLD,
+    "invoices.pdf": COORDINATOR | CANTEEN | HOUSEHOLD,
+    "invoices.canteen": CANTEEN,
+    "invoices.order_invoice": HOUSEHOLD,
+    "news.edit": COORDINATOR,
 }
 
 
@@ -177,6 +187,7 @@ ARGUMENTS: dict[str, Callable[[World, str], Any]] = {
     "thing_id": lambda world, role: user("producteur@paniers.demo").farm_id,
     "farm_id": lambda world, role: user("producteur@paniers.demo").farm_id,
     "token": lambda world, role: confirmation_token(user(world.households[0].email)),
+    "invoice_id": invoice_for,
 }
 # The least a form needs to reach past its own refusal to a decision.
 FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
