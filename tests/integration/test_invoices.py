@@ -22,8 +22,10 @@ from paniers.invoices import services as invoicing
 from paniers.invoices.models import Invoice, InvoiceCounter
 from paniers.orders import services as orders
 from paniers.orders.models import OrderLine
+from paniers.payments import pickup
 from paniers.transaction import transaction
 from producers.models import Farm, Product
+from tests.integration.test_week_plan import SUPPLY as BASKET_SUPPLY
 from tests.integration.week import delivered_today, open_week, product, user
 from tests.support.access import add_user, canteen_order
 
@@ -237,3 +239,25 @@ def test_someone_elses_invoice_is_refused(browser):
     assert invoices_count() == 1
     browser.login(CANTEEN)
     assert browser.get(f"/factures/{mine.id}").status_code == 403
+
+
+def test_a_household_invoice_lists_the_basket_by_farm_and_the_payment_taken_at_the_point(app):
+    cycle = open_week(quotas=(4, 4, 2), supply=BASKET_SUPPLY)
+    household = user(HOUSEHOLD)
+    formats = {f.code: f.id for f in cycle.formats}
+    order = orders.place_order(household, cycle.id, household.point_id,
+                               orders.Cart({formats["medium"]: 1}, {}))
+    cycles.close_cycle(cycle.id)
+    allocating.allocate_cycle(cycle.id)
+    allocating.publish_allocation(cycle.id)
+    delivered_today(cycle)
+    paid = pickup.record_pickup_payment(user("hote@paniers.demo"), order.id, "cash")
+
+    doc = invoicing.household_invoice(household, order.id).content
+    (line,) = doc["lines"]
+    assert (line["product"], line["unit"], line["quantity"]) == ("Panier moyen", "basket", 1)
+    assert "Ferme du Marais" in line["farm"]
+    assert doc["total_cents"] == order.total_cents == paid.paid_cents
+    assert [(p["label"], p["amount_cents"]) for p in doc["payments"]] == [
+        ("Espèces", order.total_cents)]
+    assert doc["due_cents"] == 0
