@@ -37,12 +37,19 @@ def _ensure_counter(year: int) -> None:
         pass
 
 
-def next_number(year: int) -> tuple[int, str]:
-    """Take the year's next number (inside the caller's transaction): (sequence, number)."""
+def lock(year: int) -> InvoiceCounter:
+    """Hold the year's counter until the caller's transaction ends: whoever issues next
+    waits, and then sees what this one committed (an invoice already issued for the same
+    order or month, for instance)."""
     _ensure_counter(year)
-    counter = db.session.scalars(
+    return db.session.scalars(
         select(InvoiceCounter).where(InvoiceCounter.year == year)
         .with_for_update().execution_options(populate_existing=True)).one()
+
+
+def next_number(year: int) -> tuple[int, str]:
+    """Take the year's next number (inside the caller's transaction): (sequence, number)."""
+    counter = lock(year)
     counter.last_number += 1
     db.session.flush()
     return counter.last_number, format_number(year, counter.last_number)

@@ -160,6 +160,7 @@ def household_invoice(user: User, order_id: int) -> Invoice:
         order = db.session.get(Order, order_id)
         if order is None or order.user_id != user.id or order.canteen_id is not None:
             raise NotFound(_("Cette commande n'existe pas."))
+        numbering.lock(_today().year)  # a second click waits, then finds the first's invoice
         existing = db.session.scalar(select(Invoice).where(Invoice.subject == f"order:{order.id}"))
         if existing is not None:
             return existing
@@ -213,6 +214,7 @@ def canteen_month_invoices(year: int, month: int) -> MonthOutcome:
     outcome = MonthOutcome()
     config = current_app.config
     with transaction():
+        numbering.lock(_today().year)  # two coordinators at once: the second sees the first's
         by_canteen = _month_orders(first, last)
         waiting = sorted({o.cycle.delivery_date for orders in by_canteen.values()
                           for o in orders if not _published(o.cycle)})

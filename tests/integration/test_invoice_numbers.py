@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from paniers import create_app
 from paniers.accounts.models import User
@@ -113,3 +113,11 @@ def test_an_issue_waits_while_another_holds_the_years_counter(pg_app):
     slow, quick = in_threads(pg_app, [slow_issue, quick_issue])
     assert (slow, quick) == (numbering.format_number(year, 1), numbering.format_number(year, 2))
     assert finished["quick"] >= finished["slow"]
+
+
+def test_a_double_click_gives_one_invoice_not_two(pg_app):
+    first, *_rest = published_orders()
+    numbers = in_threads(pg_app, [issue(*first), issue(*first), issue(*first)])
+    assert not [n for n in numbers if isinstance(n, Exception)], numbers
+    assert len(set(numbers)) == 1
+    assert db.session.scalar(select(func.count(Invoice.id))) == 1
