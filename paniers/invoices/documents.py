@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from flask import render_template
@@ -21,6 +22,7 @@ from paniers.invoices.content import BASKET
 from paniers.invoices.models import Invoice
 from producers.units import base_per_unit
 
+PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "invoice-print.css"
 LEVEL = "en16931"
 TYPE_CODES = {"invoice": "380", "credit_note": "381"}  # UNTDID 1001
 # UN/ECE Recommendation 20 unit codes.
@@ -127,9 +129,11 @@ def _fetch_nothing(url: str, *args: Any, **kwargs: Any) -> Any:
 
 def pdf(invoice: Invoice) -> bytes:
     """The printed invoice as PDF/A-3b (WeasyPrint)."""
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
-    return bytes(HTML(string=html(invoice, for_pdf=True), url_fetcher=_fetch_nothing).write_pdf(
+    page = HTML(string=html(invoice, for_pdf=True), url_fetcher=_fetch_nothing)
+    return bytes(page.write_pdf(
+        stylesheets=[CSS(string=PRINT_CSS.read_text(encoding="utf-8"))],
         pdf_variant="pdf/a-3b", pdf_identifier=invoice.number.encode()))
 
 
