@@ -61,7 +61,7 @@ def _farms_by_line(order_line_ids: list[int]) -> dict[int, dict[str, int]]:
             select(AllocationLine.order_line_id, Farm.name, AllocationLine.quantity)
             .join(SupplyOffer, AllocationLine.offer_id == SupplyOffer.id).join(Farm)
             .where(AllocationLine.order_line_id.in_(order_line_ids))):
-        served[line_id][farm] += quantity
+        served[line_id or 0][farm] += quantity
     return served
 
 
@@ -72,7 +72,7 @@ def _basket_farms(cycle_ids: set[int]) -> dict[int, str]:
             .join(SupplyOffer, AllocationLine.offer_id == SupplyOffer.id).join(Farm)
             .where(AllocationLine.cycle_id.in_(cycle_ids),
                    AllocationLine.basket_format_id.is_not(None))):
-        farms[format_id].add(farm)
+        farms[format_id or 0].add(farm)
     return {format_id: ", ".join(sorted(names)) for format_id, names in farms.items()}
 
 
@@ -93,7 +93,7 @@ def served_lines(orders: list[Order]) -> list[InvoiceLine]:
                 with force_locale("fr"):
                     name = str(format_label(line.basket_format.code))
                 lines.append(InvoiceLine(
-                    basket_farms.get(line.basket_format_id, "") or "Fermes du réseau", name,
+                    basket_farms.get(line.basket_format_id or 0, "") or "Fermes du réseau", name,
                     BASKET, count, line.unit_price_cents, count * line.unit_price_cents))
                 continue
             unit = line.product.unit
@@ -202,7 +202,7 @@ def _month_orders(first: date, last: date) -> dict[int, list[Order]]:
         .order_by(OrderCycle.delivery_date, Order.id)).all()
     by_canteen: dict[int, list[Order]] = defaultdict(list)
     for order in orders:
-        by_canteen[order.canteen_id].append(order)
+        by_canteen[order.canteen_id or 0].append(order)
     return by_canteen
 
 
@@ -324,7 +324,7 @@ def canteen_invoices(canteen_id: int | None) -> list[Invoice]:
 
 def order_invoices(order_ids: list[int]) -> dict[int, int]:
     """Order id -> the id of its standing invoice, for the household's list."""
-    return {order_id: invoice_id for order_id, invoice_id in db.session.execute(
+    return {order_id or 0: invoice_id for order_id, invoice_id in db.session.execute(
         select(Invoice.order_id, Invoice.id).where(
             Invoice.order_id.in_(order_ids), Invoice.kind == InvoiceKind.INVOICE)
         .order_by(Invoice.id))}

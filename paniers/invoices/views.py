@@ -3,11 +3,12 @@ canteen's own invoices, a household's invoice of its order; each as a page and a
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 
 from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
@@ -34,7 +35,7 @@ def index() -> str:
 
 @blueprint.route("/coordination/factures/cantines", methods=["POST"])
 @role_required(Role.COORDINATOR)
-def issue_canteen_month() -> str | Response:
+def issue_canteen_month() -> Response | tuple[str, int]:
     form = MonthForm()
     if not form.validate_on_submit():
         return render_template("invoices/index.html", invoices=services.all_invoices(),
@@ -78,7 +79,7 @@ def pdf(invoice_id: int) -> Response:
 
 @blueprint.route("/coordination/factures/<int:invoice_id>/avoir", methods=["POST"])
 @role_required(Role.COORDINATOR)
-def credit_note(invoice_id: int) -> str | Response:
+def credit_note(invoice_id: int) -> Response | tuple[str, int]:
     form = CreditNoteForm()
     invoice = services.readable(current_user, invoice_id)
     if form.validate_on_submit():
