@@ -38,13 +38,6 @@ CANTEENS = {
     "canteen-loos-school": (CanteenKind.NURSERY, 180, "1,2,4,5", 100, 250),
     "canteen-loos-residence": (CanteenKind.RESIDENCE, 40, "1,2,3,4,5,6,7", 15, 400),
 }
-# Where the invoices of the demo's public buyers go: fictitious SIRETs, demo addresses.
-CANTEEN_BILLING = {
-    "canteen-loos-school": ("90000001900019", "Mairie, service restauration scolaire, "
-                            "place de la République, 62750 Loos-en-Gohelle"),
-    "canteen-loos-residence": ("90000002700012", "Résidence autonomie, 12 rue Jean Jaurès, "
-                               "62750 Loos-en-Gohelle"),
-}
 
 
 def _upsert(model: Any, key: str, value: str, **fields: Any) -> Any:
@@ -69,11 +62,9 @@ def seed_canteens() -> None:
     for code, (kind, meals, days, local_pct, budget) in CANTEENS.items():
         point = db.session.scalar(select(PickupPoint).where(PickupPoint.code == code))
         assert point is not None
-        canteen = _upsert(Canteen, "code", code, name=point.name, kind=kind,
-                          point_id=point.id, meals_per_day=meals, service_days=days,
-                          local_target_pct=local_pct, budget_cents_per_meal=budget)
-        if not canteen.siret and code in CANTEEN_BILLING:
-            canteen.siret, canteen.billing_address = CANTEEN_BILLING[code]
+        _upsert(Canteen, "code", code, name=point.name, kind=kind, point_id=point.id,
+                meals_per_day=meals, service_days=days, local_target_pct=local_pct,
+                budget_cents_per_meal=budget)
 
 
 def seed_accounts() -> None:

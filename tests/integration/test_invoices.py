@@ -43,6 +43,10 @@ def published_week(*, canteen: bool = True):
     order = orders.place_order(household, cycle.id, household.point_id,
                                orders.Cart({}, {product("Oeufs").id: 2}))
     canteen_id = canteen_order(CANTEEN, cycle.id) if canteen else None
+    school = db.session.get(Canteen, user(CANTEEN).canteen_id)
+    school.siret = "90000001900019"  # fictitious; the manager types it on their SIRET form
+    school.billing_address = "Mairie, place de la République, 62750 Loos-en-Gohelle"
+    db.session.commit()
     cycles.close_cycle(cycle.id)
     allocating.allocate_cycle(cycle.id)
     allocating.publish_allocation(cycle.id)
