@@ -39,10 +39,12 @@ from paniers.formatting import register_filters
 from paniers.formids import IdConverter
 from paniers.headers import STATIC_HEADERS, content_security_policy
 from paniers.health import blueprint as health
+from paniers.invoices.views import blueprint as invoices
 from paniers.journal.views import blueprint as journal
 from paniers.main import blueprint as main
 from paniers.network.admin.views import blueprint as network
 from paniers.network.views import blueprint as network_import
+from paniers.news.views import blueprint as news
 from paniers.notifications.views import blueprint as notifications
 from paniers.orders.views import blueprint as orders
 from paniers.partners.views import blueprint as partners
@@ -117,7 +119,8 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     for blueprint in (main, accounts, cycles, allocation, delivery, orders, points, producers,
                       canteens, health, payments, profile, subscriptions, notifications, journal,
-                      members, network, network_import, reports, partners):
+                      members, network, network_import, reports, partners, invoices,
+                      news):
         app.register_blueprint(blueprint)
     app.jinja_env.globals["status_label"] = status_label  # the delivery selector's states
 

@@ -148,4 +148,26 @@ def from_environment() -> dict[str, Any]:
         "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(folder / "outbox")),
         # Links in the mails.
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+        **invoice_settings(),
     }
+
+
+# The seller on every invoice (the collective) and its VAT status. The defaults are the
+# demo's: an association under the VAT franchise (art. 293 B du CGI), so no VAT is charged
+# and the invoices say so (lines at 0 %, category E in the Factur-X XML). Charging VAT
+# (5.5 % on food) is not built: it would need net prices and a VAT breakdown per rate.
+INVOICE_DEFAULTS = {
+    "INVOICE_SELLER_NAME": "Paniers du Lensois (association)",
+    "INVOICE_SELLER_STREET": "Base 11/19, rue de Bourgogne",
+    "INVOICE_SELLER_POSTCODE": "62750",
+    "INVOICE_SELLER_CITY": "Loos-en-Gohelle",
+    "INVOICE_SELLER_SIRET": "90000000100009",  # fictitious, for the demo
+    "INVOICE_SELLER_EMAIL": "coordination@paniers.demo",
+    "INVOICE_SELLER_IBAN": "",
+    "INVOICE_VAT_MENTION": "TVA non applicable, art. 293 B du CGI",
+    "INVOICE_PAYMENT_DAYS": "30",
+}
+
+
+def invoice_settings() -> dict[str, str]:
+    return {key: os.environ.get(key, default) for key, default in INVOICE_DEFAULTS.items()}

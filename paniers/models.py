@@ -17,8 +17,10 @@ from paniers.accounts.models import Invitation, Membership, User
 from paniers.allocation.models import AllocationLine, BasketItem, Shortage
 from paniers.cycles.models import BasketFormat, OrderCycle, ProductStock
 from paniers.delivery.models import Route, RouteStop, UnservedPoint, Vehicle
+from paniers.invoices.models import Invoice, InvoiceCounter
 from paniers.jobs.models import CycleJob
 from paniers.journal.models import JournalEntry
+from paniers.news.models import NewsSheet
 from paniers.notifications.models import NotificationPreference, OutboundMessage
 from paniers.orders.models import Order, OrderLine
 from paniers.partners.models import PartnerToken
@@ -37,6 +39,7 @@ __all__ = [
     "PlannedDish", "PlannedMeal", "StoredPlan", "WeekOrder",
     "AllocationLine", "BasketItem", "CycleJob", "Route", "RouteStop", "Shortage", "UnservedPoint",
     "JournalEntry",
+    "Invoice", "InvoiceCounter", "NewsSheet",
     "BasketFormat", "Canteen", "Farm", "Hub", "Order", "OrderCycle", "OrderLine",
     "PickupPoint", "Product", "ProductStock", "SupplyOffer", "User", "Vehicle",
     "NotificationPreference", "OutboundMessage", "PickupEvening", "Subscription",

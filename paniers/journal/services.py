@@ -38,6 +38,7 @@ class Kind(StrEnum):
     ALLOCATION = "allocation"
     PAYMENT = "payment"
     EVENING = "evening"
+    INVOICE = "invoice"
 
 
 KIND_LABELS = {
@@ -47,6 +48,7 @@ KIND_LABELS = {
     Kind.ALLOCATION: _l("Répartition"),
     Kind.PAYMENT: _l("Paiements"),
     Kind.EVENING: _l("Soirées de retrait"),
+    Kind.INVOICE: _l("Factures"),
 }
 
 ROLE_LABELS = {
@@ -122,6 +124,12 @@ ACTIONS: dict[str, tuple[Kind, Callable[[dict[str, Any]], str]]] = {
     "member.reactivated": (Kind.MEMBERS, lambda p: _("Compte réactivé")),
     "partner.token_issued": (Kind.NETWORK, lambda p: _("Jeton de partenaire émis")),
     "partner.token_revoked": (Kind.NETWORK, lambda p: _("Jeton de partenaire révoqué")),
+    "invoice.issued": (Kind.INVOICE, lambda p: _(
+        "Facture émise pour %(buyer)s : %(amount)s", buyer=p.get("buyer", ""),
+        amount=money(p.get("amount_cents", 0)))),
+    "invoice.credited": (Kind.INVOICE, lambda p: _(
+        "Avoir émis pour %(buyer)s : %(amount)s", buyer=p.get("buyer", ""),
+        amount=money(p.get("amount_cents", 0)))),
 }
 
 

@@ -22,6 +22,7 @@ from paniers.allocation.outcome import what_households_see
 from paniers.cycles.models import BasketFormat, OrderCycle
 from paniers.cycles.states import PARIS
 from paniers.extensions import db
+from paniers.news.services import sheet_of
 from paniers.notifications.ical import Slot, pickup_event
 from paniers.notifications.models import Kind, OutboundMessage
 from paniers.orders.catalogue import catalogue
@@ -98,6 +99,8 @@ def facts(message: OutboundMessage) -> dict[str, Any]:
             PickupEvening.point_id == order.point_id, PickupEvening.cycle_id == order.cycle_id))
     if message.kind == Kind.REFUND:
         found["amount_cents"] = message.amount_cents or 0
+    if message.kind == Kind.PICKUP_REMINDER:  # the week's news sheet goes with it
+        found["news"] = sheet_of(order.cycle_id)
     return found
 
 

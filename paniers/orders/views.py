@@ -18,6 +18,7 @@ from paniers.errors import ServiceError
 from paniers.extensions import kept_after_commit
 from paniers.formatting import money
 from paniers.formids import as_id
+from paniers.invoices.services import order_invoices
 from paniers.orders import services
 from paniers.orders.catalogue import (
     OrderSummary,
@@ -177,7 +178,8 @@ def mine() -> str:
     orders = services.orders_of(current_user)
     contents, shortages = what_households_see(orders)
     return render_template("orders/mine.html", orders=orders, contents=contents,
-                           shortages=shortages, action=FlaskForm())
+                           shortages=shortages, action=FlaskForm(),
+                           invoices=order_invoices([order.id for order in orders]))
 
 
 @blueprint.route("/mes-commandes/<int:order_id>/annuler", methods=["POST"])

@@ -15,6 +15,7 @@ from paniers.cycles import week
 from paniers.cycles.models import OrderCycle
 from paniers.delivery.planning import expected_at
 from paniers.formids import as_id
+from paniers.news.services import sheet_of
 from paniers.points import services
 from paniers.points.forms import CloseEveningForm
 from paniers.redirects import safe_referrer
@@ -108,4 +109,5 @@ def printable() -> str:
     cycle = _delivery()
     point_id = _point_id()
     sheet = services.pickup_sheet(current_user, cycle.id, point_id) if cycle else None
-    return render_template("points/print.html", cycle=cycle, sheet=sheet)
+    news = sheet_of(cycle.id) if cycle else None
+    return render_template("points/print.html", cycle=cycle, sheet=sheet, news=news)

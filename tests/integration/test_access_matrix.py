@@ -23,6 +23,7 @@ from tests.support.access import (
     membership_of,
     pending_invitation,
 )
+from tests.support.invoices import invoice_for
 
 ACCOUNTS = {
     "anonymous": None,
@@ -149,6 +150,15 @@ ACCESS: dict[str, frozenset[str] | str] = {
     # partners (an Open Food Network hub...): the DFC catalogue, with their token only
     "partners.dfc_catalogue": PARTNER,
     "partners.dfc_index": PARTNER,
+    # invoices and the news sheet
+    "invoices.index": COORDINATOR,
+    "invoices.issue_canteen_month": COORDINATOR,
+    "invoices.credit_note": COORDINATOR,
+    "invoices.show": COORDINATOR | CANTEEN | HOUSEHOLD,
+    "invoices.pdf": COORDINATOR | CANTEEN | HOUSEHOLD,
+    "invoices.canteen": CANTEEN,
+    "invoices.order_invoice": HOUSEHOLD,
+    "news.edit": COORDINATOR,
 }
 
 
@@ -187,6 +197,7 @@ ARGUMENTS: dict[str, Callable[[World, str], Any]] = {
     "kind": lambda world, role: "fermes",
     "thing_id": lambda world, role: user("producteur@paniers.demo").farm_id,
     "token": lambda world, role: confirmation_token(user(world.households[0].email)),
+    "invoice_id": invoice_for,
 }
 # The least a form needs to reach past its own refusal to a decision.
 FORMS: dict[str, Callable[[World], dict[str, Any]]] = {

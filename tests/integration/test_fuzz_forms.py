@@ -20,6 +20,7 @@ from paniers.cycles import services as cycles
 from paniers.cycles.models import BasketFormat
 from paniers.cycles.states import PARIS
 from paniers.extensions import db
+from paniers.invoices import services as invoicing
 from producers.models import Product
 from tests.integration.week import DELIVERY, open_week
 
@@ -42,7 +43,8 @@ hostile = st.sampled_from(HOSTILE) | st.text(max_size=30)
 # The tables the fuzzed forms may write to.
 WRITTEN = ["orders", "order_lines", "product_stocks", "supply_offers", "subscriptions",
            "subscription_extras", "canteen_meal_forecasts", "canteen_dishes",
-           "canteen_dish_ingredients", "basket_items", "solidarity_funds"]
+           "canteen_dish_ingredients", "basket_items", "solidarity_funds", "invoices",
+           "news_sheets"]
 
 
 class Forms(HTMLParser):
@@ -178,6 +180,25 @@ def test_the_solidarity_fund_form_survives_hostile_values(browser):
     browser.login(COORDINATOR)
     path = f"/coordination/paiements?cycle={cycle.id}"
     fuzz(browser, path, "budget")
+
+
+def test_the_credit_note_form_survives_hostile_values(browser):
+    from tests.integration.test_invoices import published_week
+
+    cycle, _order, _canteen = published_week()
+    (invoice,) = invoicing.canteen_month_invoices(cycle.delivery_date.year,
+                                                  cycle.delivery_date.month).issued
+    browser.login(COORDINATOR)
+    fuzz(browser, f"/coordination/factures/{invoice.id}/avoir", "reason",
+         form_page=f"/factures/{invoice.id}")
+
+
+def test_the_month_invoicing_and_news_sheet_forms_survive_hostile_values(browser):
+    cycle = open_week()
+    browser.login(COORDINATOR)
+    fuzz(browser, "/coordination/factures/cantines", "month",
+         form_page="/coordination/factures/")
+    fuzz(browser, f"/coordination/cycles/{cycle.id}/feuille-de-chou", "body")
 
 
 def _draft_week() -> tuple[Any, ...]:

@@ -13,7 +13,10 @@ PAGES = {
     "producteur@paniers.demo": ["/producteur/offre", "/producteur/semaine"],
     "hote@paniers.demo": ["/relais/"],
     "coordination@paniers.demo": ["/coordination/cycles", "/coordination/paiements",
-                                  "/coordination/flotte/", "/coordination/journal/"],
+                                  "/coordination/flotte/", "/coordination/journal/",
+                                  "/coordination/factures/",
+                                  "/coordination/cycles/1/feuille-de-chou"],
+    "cantine@paniers.demo": ["/cantine/factures", "/mes-commandes"],
 }
 
 

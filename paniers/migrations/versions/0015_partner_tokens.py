@@ -1,7 +1,7 @@
 """partners' tokens for the Data Food Consortium catalogue (kept hashed)
 
 Revision ID: 0015_partner_tokens
-Revises: 0013_canteen_closures
+Revises: 0014_invoices
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from alembic import op
 import paniers.types
 
 revision = "0015_partner_tokens"
-down_revision = "0013_canteen_closures"
+down_revision = "0014_invoices"
 branch_labels = None
 depends_on = None
 

@@ -282,7 +282,8 @@ class CanteenForm(NetworkForm):
         validators=[DataRequired(message=_l("Cochez au moins un jour."))])
     local_target_pct = IntegerField(
         _l("Objectif de produits locaux (part de la valeur, en %)"),
-        validators=[_given(), NumberRange(min=0, max=100, message=_l("Un pourcentage entre 0 et 100."))])
+        validators=[_given(), NumberRange(min=0, max=100,
+                                          message=_l("Un pourcentage entre 0 et 100."))])
     budget_cents_per_meal = MoneyField(_l("Budget denrées par repas (€)"),
                                        validators=[_given()])
 
