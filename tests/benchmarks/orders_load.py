@@ -94,7 +94,8 @@ def prepare(admin_url: str, buyers: int) -> tuple[str, str, int]:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         seed_demo()
-        open_week(quotas=(1_000_000, 0, 0), supply={"Pomme de terre": 5_000_000})
+        open_week(quotas=(1_000_000, 0, 0), supply=dict.fromkeys(
+            ("Pomme de terre", "Carotte", "Poireau", "Oignon", "Chou"), 5_000_000))
         add_households(buyers, prefix="bench")
         before = db.session.scalar(select(func.count(Order.id))) or 0
         db.session.remove()
