@@ -14,8 +14,9 @@ holidays are not taken out. The last line is
 ``--year``: for each month of the current school year (September to July; the
 year starting in September of ``--start``'s year, or of the year before when
 ``--start`` is before September), 20 nursery meals from the month's first school
-day (the first Monday to Friday that is not in a holiday given with
-``--holiday FROM:TO``, repeatable), every product in season that month offered
+day (the first Monday to Friday without a public holiday or zone B's school
+holidays, read by ``canteens.calendar``, nor a day given with ``--holiday FROM:TO``,
+repeatable), no meal on those days, every product in season that month offered
 in sufficient quantity. One line per month, ``month=YYYY-MM local_pct=…
 rules_met=R/T cost_per_meal_cents=… seconds=…``, then ``months=N min_local_pct=…
 mean_local_pct=… rules_met=R/T max_seconds=…``; then the residence (the
@@ -36,6 +37,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from canteens.calendar import day_off  # noqa: E402
 from canteens.menu_planner.catalogue import Catalogue, load_demo_catalogue  # noqa: E402
 from canteens.menu_planner.rules import ELDERLY_RULES, SCHOOL_RULES  # noqa: E402
 from canteens.menu_planner.solve import MenuPlan, PlanRequest, plan_menus, service_dates, week_of  # noqa: E402
@@ -67,12 +69,20 @@ def holiday(text: str) -> tuple[datetime.date, datetime.date]:
     return datetime.date.fromisoformat(first), datetime.date.fromisoformat(last or first)
 
 
+def no_school(day: datetime.date, holidays: list[tuple[datetime.date, datetime.date]]) -> bool:
+    """A day without school meals: a public holiday or zone B's school holidays (from
+    ``canteens.calendar``, the packages the application uses), or a holiday given with
+    ``--holiday``."""
+    return (day_off(day, school=True) is not None
+            or any(first <= day <= last for first, last in holidays))
+
+
 def first_school_day(
     year: int, month: int, holidays: list[tuple[datetime.date, datetime.date]]
 ) -> datetime.date:
-    """The month's first Monday to Friday outside the holidays given."""
+    """The month's first Monday to Friday with school meals."""
     day = datetime.date(year, month, 1)
-    while day.weekday() > 4 or any(first <= day <= last for first, last in holidays):
+    while day.weekday() > 4 or no_school(day, holidays):
         day += datetime.timedelta(days=1)
     return day
 
@@ -157,7 +167,7 @@ def plan_year(
             dates = service_dates(datetime.date(year, month, 1), MEALS, range(7))
         else:
             days = service_dates(first, 3 * MEALS)
-            dates = tuple(d for d in days if not any(a <= d <= b for a, b in args.holiday))
+            dates = tuple(d for d in days if not no_school(d, args.holiday))
             dates = dates[:MEALS]
         request = PlanRequest(
             dates=dates,

@@ -32,7 +32,7 @@ def evening(e2e_app: Any, live_server: Callable[[Any], str]) -> str:
         for household in (user("foyer@paniers.demo"), neighbour):
             orders.place_order(household, cycle.id, point_id,
                                orders.Cart({cycle.formats[0].id: 1},
-                                           {product("Oeufs").id: 1}))
+                                           {product("Œufs").id: 1}))
         cycles.close_cycle(cycle.id)
         delivered_today(cycle)  # the delivery day, pickup window begun
         pickup_window_open()
@@ -61,7 +61,7 @@ def test_the_host_checks_pickups_off_from_a_phone(evening: str, phone: Any,
     cards = page.locator("ul.pickups > li.card")
     expect(cards).to_have_count(1)
     expect(cards.first).to_contain_text("Famille Martin")
-    expect(cards.first).to_contain_text("1 douzaine Oeufs")
+    expect(cards.first).to_contain_text("1 douzaine Œufs")
     cards.first.get_by_role("button", name="Remise ✓").click()
 
     expect(page.get_by_role("status").first).to_have_text(

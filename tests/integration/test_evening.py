@@ -169,7 +169,7 @@ def test_the_host_keeps_this_weeks_evening_when_next_weeks_cycle_opens(app, brow
     this_week = open_week(delivery=date.today() + timedelta(days=3))
     household = user("foyer@paniers.demo")
     orders.place_order(household, this_week.id, household.point_id,
-                       orders.Cart({}, {product("Oeufs").id: 1}))
+                       orders.Cart({}, {product("Œufs").id: 1}))
     cycles.close_cycle(this_week.id)
     open_week(delivery=date.today() + timedelta(days=10), supply={"Pomme de terre": 1000})
 

@@ -108,14 +108,14 @@ def test_cancelling_before_the_cutoff_puts_the_stock_back(browser):
     cycle = open_week()
     browser.login("foyer@paniers.demo")
     browser.post("/catalogue", order_form(browser, cycle, baskets={"large": 2},
-                                          products={"Oeufs": "1"}))
+                                          products={"Œufs": "1"}))
     order_id = db.session.scalar(select(Order.id).where(Order.cycle_id == cycle.id))
 
     page = browser.post(f"/mes-commandes/{order_id}/annuler", {"confirmed": "1"},
                         form_page="/mes-commandes")
     assert "Commande annulée" in page.get_data(as_text=True)
     assert basket(cycle.id, "large").sold == 0
-    assert stock(cycle.id, "Oeufs").sold == 0
+    assert stock(cycle.id, "Œufs").sold == 0
     again = browser.post(f"/mes-commandes/{order_id}/annuler", {"confirmed": "1"},
                          form_page="/mes-commandes")
     assert "déjà annulée" in again.get_data(as_text=True)
@@ -184,11 +184,11 @@ def test_an_unreadable_quantity_is_explained_beside_it_and_changes_nothing(brows
     cycle = open_week()
     browser.login("foyer@paniers.demo")
     data = order_form(browser, cycle, baskets={"small": 1},
-                      products={"Pomme de terre": "1.5", "Oeufs": "une boîte"})
+                      products={"Pomme de terre": "1.5", "Œufs": "une boîte"})
     page = browser.post("/catalogue", data)
 
     assert page.status_code == 200
-    eggs = html.unescape(quantity_cell(page.html, "Oeufs"))
+    eggs = html.unescape(quantity_cell(page.html, "Œufs"))
     assert 'value="une boîte"' in eggs
     assert "Quantité illisible : tapez un nombre, par exemple 2,5." in eggs
     potatoes = quantity_cell(page.html, "Pomme de terre")
@@ -320,7 +320,7 @@ def test_an_order_no_longer_changes_once_the_week_is_closed(browser):
 
 def test_baskets_are_offered_only_as_far_as_the_declared_supply_can_fill_them(browser):
     # 10 kg of potatoes and a dozen eggs: two products, fewer than any basket holds.
-    cycle = open_week(supply={"Pomme de terre": 10_000, "Oeufs": 1})
+    cycle = open_week(supply={"Pomme de terre": 10_000, "Œufs": 1})
     browser.login("foyer@paniers.demo")
     page = browser.get("/catalogue").get_data(as_text=True)
     assert "Pas encore disponible : les fermes n'ont pas déclaré de quoi le composer." in page

@@ -42,12 +42,12 @@ def pg_app() -> Iterator[Any]:
 
 def published_orders() -> list[tuple[int, int]]:
     """(household id, order id) for HOUSEHOLDS households, their week published."""
-    cycle = open_week(supply={"Oeufs": 30})
+    cycle = open_week(supply={"Œufs": 30})
     placed = []
     for user_id in add_households(HOUSEHOLDS, "facture"):
         household = db.session.get(User, user_id)
         order = orders.place_order(household, cycle.id, household.point_id,
-                                   orders.Cart({}, {product("Oeufs").id: 1}))
+                                   orders.Cart({}, {product("Œufs").id: 1}))
         placed.append((user_id, order.id))
     cycles.close_cycle(cycle.id)
     allocating.allocate_cycle(cycle.id)

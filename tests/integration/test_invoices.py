@@ -32,7 +32,7 @@ from tests.support.access import add_user, canteen_order
 HOUSEHOLD = "foyer@paniers.demo"
 CANTEEN = "cantine@paniers.demo"
 COORDINATOR = "coordination@paniers.demo"
-SUPPLY = {"Pomme de terre": 60_000, "Oeufs": 30}
+SUPPLY = {"Pomme de terre": 60_000, "Œufs": 30}
 
 
 def published_week(*, canteen: bool = True):
@@ -41,7 +41,7 @@ def published_week(*, canteen: bool = True):
     cycle = open_week(supply=SUPPLY)
     household = user(HOUSEHOLD)
     order = orders.place_order(household, cycle.id, household.point_id,
-                               orders.Cart({}, {product("Oeufs").id: 2}))
+                               orders.Cart({}, {product("Œufs").id: 2}))
     canteen_id = canteen_order(CANTEEN, cycle.id) if canteen else None
     school = db.session.get(Canteen, user(CANTEEN).canteen_id)
     school.siret = "90000001900019"  # fictitious; the manager types it on their SIRET form
@@ -84,7 +84,7 @@ def test_a_household_asks_for_the_invoice_of_its_order_and_always_gets_the_same(
     page = browser.post(f"/mes-commandes/{order_id}/facture", form_page="/mes-commandes")
     year = _cycle.delivery_date.year
     assert f"Facture n° F{year}-000001" in page.text
-    assert "Ferme du Marais" in page.text and "Oeufs" in page.text
+    assert "Ferme du Marais" in page.text and "Œufs" in page.text
     assert "TVA non applicable, art. 293 B du CGI" in page.text
     assert "SIRET 90000000100009" in page.text
     assert "9,60 €" in page.text.replace("\xa0", " ")  # 2 dozen at 4,80 €
@@ -100,7 +100,7 @@ def test_no_invoice_before_the_week_is_published_and_nothing_is_numbered(browser
     cycle = open_week(supply=SUPPLY)
     household = user(HOUSEHOLD)
     order = orders.place_order(household, cycle.id, household.point_id,
-                               orders.Cart({}, {product("Oeufs").id: 1}))
+                               orders.Cart({}, {product("Œufs").id: 1}))
     with pytest.raises(ServiceError, match="publiée"):
         invoicing.household_invoice(household, order.id)
     assert invoices_count() == 0
@@ -118,7 +118,7 @@ def test_change_a_price_and_the_issued_invoice_is_the_same(browser):
     # Afterwards: the order's price, the product's and the farm's names all change.
     line = db.session.scalar(select(OrderLine).where(OrderLine.order_id == order_id))
     line.unit_price_cents, line.total_cents = 999, 1998
-    db.session.scalar(select(Product).where(Product.name == "Oeufs")).name = "Œufs frais"
+    db.session.scalar(select(Product).where(Product.name == "Œufs")).name = "Œufs frais"
     db.session.scalar(select(Farm).where(Farm.name == "Ferme du Marais")).name = "Autre ferme"
     db.session.commit()
     browser.app.config["INVOICE_SELLER_NAME"] = "Un autre nom"

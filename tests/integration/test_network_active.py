@@ -32,11 +32,11 @@ def relay_loos() -> PickupPoint:
 def test_a_deactivated_product_leaves_the_catalogue_and_cannot_be_bought_but_past_orders_keep_it(
         app):
     cycle = open_week()
-    eggs = product("Oeufs")
+    eggs = product("Œufs")
     order = orders.place_order(user(HOUSEHOLD), cycle.id, relay_loos().id,
                                orders.Cart({}, {eggs.id: 1}))
     deactivate(eggs)
-    assert "Oeufs" not in [s.product.name for s in catalogue(cycle).stocks]
+    assert "Œufs" not in [s.product.name for s in catalogue(cycle).stocks]
     with pytest.raises(ServiceError):
         orders.place_order(user(HOUSEHOLD), cycle.id, relay_loos().id,
                            orders.Cart({}, {eggs.id: 1}))

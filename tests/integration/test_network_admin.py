@@ -184,7 +184,7 @@ def test_a_deactivated_point_is_no_longer_offered_but_past_orders_still_show_it(
     cycle = open_week()
     bully = db.session.scalar(select(PickupPoint).where(PickupPoint.code == "relay-bully"))
     orders.place_order(user("foyer@paniers.demo"), cycle.id, bully.id,
-                       orders.Cart({}, {product("Oeufs").id: 1}))
+                       orders.Cart({}, {product("Œufs").id: 1}))
     browser.login(COORDINATOR)
     page = browser.post(f"/reseau/points/{bully.id}/desactiver", {},
                         form_page=f"/reseau/points/{bully.id}")
@@ -317,23 +317,23 @@ def test_a_host_keeps_their_points_access_notes_and_no_other(browser, app):
 
 
 def test_a_deactivated_product_leaves_the_catalogue_and_stays_in_past_orders(browser, app):
-    cycle = open_week(supply={"Pomme de terre": 50_000, "Oeufs": 10})
-    eggs = product("Oeufs")
+    cycle = open_week(supply={"Pomme de terre": 50_000, "Œufs": 10})
+    eggs = product("Œufs")
     orders.place_order(user("foyer@paniers.demo"), cycle.id,
                        db.session.scalar(select(PickupPoint.id).where(
                            PickupPoint.code == "relay-loos")),
                        orders.Cart({}, {eggs.id: 1}))
     household = type(browser)(app)
     household.login("foyer@paniers.demo")
-    assert "Oeufs" in household.get("/catalogue").text
+    assert "Œufs" in household.get("/catalogue").text
 
     browser.login(COORDINATOR)
     browser.post(f"/reseau/produits/{eggs.id}/desactiver", {},
                  form_page=f"/reseau/produits/{eggs.id}")
-    assert not named(Product, "Oeufs").active
-    assert "Oeufs" not in household.get("/catalogue").text
-    assert "Oeufs" in household.get("/mes-commandes").text
-    assert ">Oeufs</a>" in browser.get("/reseau/produits/?etat=inactifs").text
+    assert not named(Product, "Œufs").active
+    assert "Œufs" not in household.get("/catalogue").text
+    assert "Œufs" in household.get("/mes-commandes").text
+    assert ">Œufs</a>" in browser.get("/reseau/produits/?etat=inactifs").text
 
 
 def test_a_deactivated_basket_format_is_no_longer_offered_that_week(browser, app):

@@ -46,7 +46,7 @@ def test_the_hosts_printable_list_carries_the_sheet_with_the_html_escaped(browse
     cycle = open_week()
     household = user(HOUSEHOLD)
     orders.place_order(household, cycle.id, household.point_id,
-                       orders.Cart({}, {product("Oeufs").id: 1}))
+                       orders.Cart({}, {product("Œufs").id: 1}))
     delivered_today(cycle)
     write(cycle.id, SHEET + "\n\n" + HOSTILE)
     browser.login(HOST)
@@ -70,7 +70,7 @@ def test_the_pickup_reminder_carries_the_sheet(mailing):
     cycle = open_week()
     household = user(HOUSEHOLD)
     orders.place_order(household, cycle.id, household.point_id,
-                       orders.Cart({}, {product("Oeufs").id: 1}))
+                       orders.Cart({}, {product("Œufs").id: 1}))
     write(cycle.id, SHEET + "\n" + HOSTILE)
     notifications.remind_today(cycle.delivery_date)
     mail = mailing.inbox.wait_for(HOUSEHOLD, "Rappel")[-1]

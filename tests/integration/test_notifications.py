@@ -37,7 +37,7 @@ def place(cycle, email=HOUSEHOLD, baskets=None, eggs=1):
     household = user(email)
     formats = {f.code: f.id for f in cycle.formats}
     cart = orders.Cart({formats[code]: n for code, n in (baskets or {}).items()},
-                       {product("Oeufs").id: eggs} if eggs else {})
+                       {product("Œufs").id: eggs} if eggs else {})
     return orders.place_order(household, cycle.id, household.point_id, cart)
 
 
@@ -125,7 +125,7 @@ def test_the_reminder_tells_address_window_and_what_the_basket_holds(app):
     mail = app.inbox.wait_for(HOUSEHOLD, "Rappel")[-1]
     assert "à retirer le " in mail.text and "16:30–19:00" in mail.text
     assert "Maison des associations, Loos-en-Gohelle" in mail.text
-    assert "Grand panier" in mail.text and "2 douzaines Oeufs" in mail.text
+    assert "Grand panier" in mail.text and "2 douzaines Œufs" in mail.text
     euros, cents = divmod(order.total_cents, 100)
     assert f"À payer au retrait : {euros},{cents:02d}" in mail.text
     assert "text/calendar" in {p.get_content_type() for p in mail.message.walk()}
@@ -142,7 +142,7 @@ def test_shortage_and_refund_notices_for_the_allocation_and_the_payments(app):
     notifications.notify_shortage(order.id)
     shortage = app.inbox.wait_for(HOUSEHOLD, "Il manque")[-1]
     assert shortage.subject == f"Il manque des produits dans votre commande n° {order.id}"
-    assert "2 douzaines Oeufs : 9,60 € remboursés" in shortage.text.replace("\xa0", " ")
+    assert "2 douzaines Œufs : 9,60 € remboursés" in shortage.text.replace("\xa0", " ")
     notifications.notify_refund(order.id, 960, reference="re_1")
     refund = app.inbox.wait_for(HOUSEHOLD, "Remboursement")[-1]
     assert refund.subject.replace("\xa0", " ") == (

@@ -90,7 +90,7 @@ def test_a_partner_name_is_required(app, browser):
 
 
 def test_the_dfc_catalogue_expands_to_the_farms_products_stock_and_prices(app, browser):
-    cycle = open_week(supply={"Pomme de terre": 50_000, "Oeufs": 20})
+    cycle = open_week(supply={"Pomme de terre": 50_000, "Œufs": 20})
     household = user("foyer@paniers.demo")
     loos = db.session.scalar(select(PickupPoint.id).where(PickupPoint.code == "relay-loos"))
     orders.place_order(household, cycle.id, loos,
@@ -111,7 +111,7 @@ def test_the_dfc_catalogue_expands_to_the_farms_products_stock_and_prices(app, b
     products = {values(p, "name")[0]: p for p in by_type["SuppliedProduct"]}
     offers = db.session.scalars(select(SupplyOffer).where(
         SupplyOffer.cycle_id == cycle.id, SupplyOffer.farm_id == marais_id())).all()
-    assert set(products) == {o.product.name for o in offers} == {"Pomme de terre", "Oeufs"}
+    assert set(products) == {o.product.name for o in offers} == {"Pomme de terre", "Œufs"}
     assert set(values(enterprise, "supplies")) == {p["@id"] for p in products.values()}
 
     potato = products["Pomme de terre"]

@@ -240,7 +240,7 @@ def test_cancelling_a_paid_order_before_the_cutoff_refunds_it_in_full(
         household, stripe_emulator):  # noqa: F811
     cycle = open_week()
     payment, _page = place(household, cycle, HOUSEHOLD, baskets={"large": 1},
-                           products={"Oeufs": "1"})
+                           products={"Œufs": "1"})
     stripe_emulator.pay(go_to_checkout(household, payment.order_id))
     wait_for(lambda: received("checkout.session.completed"), "the completed event")
     settle()
@@ -248,7 +248,7 @@ def test_cancelling_a_paid_order_before_the_cutoff_refunds_it_in_full(
     page = household.post(f"/mes-commandes/{payment.order_id}/annuler", {"confirmed": "1"},
                           form_page="/mes-commandes")
     assert "Commande annulée" in page.text
-    assert basket(cycle.id, "large").sold == 0 and stock(cycle.id, "Oeufs").sold == 0
+    assert basket(cycle.id, "large").sold == 0 and stock(cycle.id, "Œufs").sold == 0
     settle()
     wait_for(lambda: received("charge.refunded"), "the refund event")
     settle()

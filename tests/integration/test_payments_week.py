@@ -136,7 +136,7 @@ def test_a_demo_week_reconciles_to_the_cent(shop, stripe_emulator):  # noqa: F81
     """Online, at pickup and solidarity payments, a cancellation, an expired checkout,
     shortages on an online and on an at-pickup order: every figure adds up."""
     cycle = open_week(quotas=(10, 10, 5),
-                      supply={"Pomme de terre": 50_000, "Oeufs": 10, **MORE_VEGETABLES})
+                      supply={"Pomme de terre": 50_000, "Œufs": 10, **MORE_VEGETABLES})
     solidarity.set_fund(cycle.id, 2000, 30)
     alice = household(shop)
     bob = household(shop, "bob@example.org", eligible=True)
@@ -146,7 +146,7 @@ def test_a_demo_week_reconciles_to_the_cent(shop, stripe_emulator):  # noqa: F81
                         products={"Pomme de terre": "2,5"})
     helped = pay_online(bob, stripe_emulator, cycle, "bob@example.org", baskets={"large": 1})
     at_pickup, _page = place(chloe, cycle, "chloe@example.org", baskets={"small": 1},
-                             products={"Oeufs": "1"}, payment="at_pickup")
+                             products={"Œufs": "1"}, payment="at_pickup")
     cancelled = pay_online(chloe, stripe_emulator, cycle, "chloe@example.org",
                            baskets={"small": 2})
     chloe.post(f"/mes-commandes/{cancelled.order_id}/annuler", {"confirmed": "1"},

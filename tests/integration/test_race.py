@@ -164,11 +164,11 @@ def test_200_buyers_racing_for_the_last_50_baskets_buy_exactly_50(pg_app):
 
 def test_baskets_and_produce_ordered_in_any_order_never_oversell_nor_deadlock(pg_app):
     cycle = open_week(quotas=(20, 0, 15),
-                      supply={"Pomme de terre": 40_000, "Oeufs": 30, **MORE_VEGETABLES})
+                      supply={"Pomme de terre": 40_000, "Œufs": 30, **MORE_VEGETABLES})
     carts: list[Cart] = [
-        [("small", 1), ("Oeufs", 1), ("Pomme de terre", 1000)],
-        [("Pomme de terre", 2000), ("Oeufs", 1), ("large", 1), ("small", 1)],
-        [("Oeufs", 2), ("large", 1)],
+        [("small", 1), ("Œufs", 1), ("Pomme de terre", 1000)],
+        [("Pomme de terre", 2000), ("Œufs", 1), ("large", 1), ("small", 1)],
+        [("Œufs", 2), ("large", 1)],
         [("large", 1), ("Pomme de terre", 1500), ("small", 2)],
     ]
     buyers = add_households(160)

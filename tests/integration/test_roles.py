@@ -46,15 +46,15 @@ def test_farmer_declares_corrects_and_withdraws_supply(browser):
     cycle = open_week(supply={})
     browser.login("producteur@paniers.demo")
     page = browser.post("/producteur/offre", supply_form(
-        browser, {"Pomme de terre": ("120,5", "2,40"), "Oeufs": ("30", "4.80")}))
+        browser, {"Pomme de terre": ("120,5", "2,40"), "Œufs": ("30", "4.80")}))
     assert "Votre offre est enregistrée" in page.text
-    assert farm_offers("farm-marais") == {"Pomme de terre": 120_500, "Oeufs": 30}
+    assert farm_offers("farm-marais") == {"Pomme de terre": 120_500, "Œufs": 30}
     assert stock(cycle.id, "Pomme de terre").declared == 120_500
     assert stock(cycle.id, "Pomme de terre").price_cents == 240
 
     browser.post("/producteur/offre", supply_form(browser, {"Pomme de terre": ("100", "2,50")}))
     assert farm_offers("farm-marais") == {"Pomme de terre": 100_000}
-    assert stock(cycle.id, "Oeufs").declared == 0
+    assert stock(cycle.id, "Œufs").declared == 0
 
 
 def test_farmer_input_errors_are_explained_and_change_nothing(browser):
@@ -65,7 +65,7 @@ def test_farmer_input_errors_are_explained_and_change_nothing(browser):
         ({"Pomme de terre": ("900000", "2,40")}, "la quantité doit être positive et réaliste"),
         ({"Pomme de terre": ("12", "abc")}, "Montant illisible"),
         ({"Pomme de terre": ("12", "0")}, "le prix doit être positif"),
-        ({"Oeufs": ("2,5", "4,80")}, "ce produit se vend à la douzaine"),  # eggs: by the dozen
+        ({"Œufs": ("2,5", "4,80")}, "ce produit se vend à la douzaine"),  # eggs: by the dozen
     ]:
         page = browser.post("/producteur/offre", supply_form(browser, quantities))
         assert message in page.text, message
@@ -273,7 +273,7 @@ def test_dashboard_shows_supply_against_orders(browser):
 def place(email: str, cycle_id: int, point_code: str) -> Order:
     point_id = db.session.scalar(select(PickupPoint.id).where(PickupPoint.code == point_code))
     return orders.place_order(user(email), cycle_id, point_id, orders.Cart({}, {
-        product("Oeufs").id: 1}))
+        product("Œufs").id: 1}))
 
 
 def test_host_checks_pickups_off_at_their_point_only(browser, other_browser):
@@ -387,10 +387,10 @@ def canteen_order_form(browser, quantities: dict[str, str]) -> dict[str, str]:
 
 
 def test_a_canteen_quantity_that_cannot_be_read_is_refused_beside_it(browser):
-    cycle = open_week(supply={"Pomme de terre": 80_000, "Oeufs": 10})
+    cycle = open_week(supply={"Pomme de terre": 80_000, "Œufs": 10})
     browser.login("cantine@paniers.demo")
     page = browser.post("/cantine/commande",
-                        canteen_order_form(browser, {"Pomme de terre": "36,5", "Oeufs": "2,5"}))
+                        canteen_order_form(browser, {"Pomme de terre": "36,5", "Œufs": "2,5"}))
     assert page.status_code == 200
     assert "Nombre entier attendu : ce produit se vend à la douzaine." in page.text
     assert 'value="36,5"' in page.html

@@ -117,15 +117,15 @@ def test_a_format_change_applies_from_the_next_cycle():
 
 
 def test_extras_come_with_the_basket_and_a_subscription_order_cancels_like_any_other():
-    subscribe(extras={product("Oeufs").id: 1})
+    subscribe(extras={product("Œufs").id: 1})
     cycle = open_week()
     subscriptions.place_subscription_orders(cycle.id)
     (order,) = subscription_orders(cycle.id)
-    assert formats_of(order) == [("medium", 1), ("Oeufs", 1)]
-    assert stock(cycle.id, "Oeufs").sold == 1
+    assert formats_of(order) == [("medium", 1), ("Œufs", 1)]
+    assert stock(cycle.id, "Œufs").sold == 1
     orders.cancel_order(user(HOUSEHOLD), order.id)
     assert db.session.get(Order, order.id).status == OrderStatus.CANCELLED
-    assert stock(cycle.id, "Oeufs").sold == 0 and basket(cycle.id, "medium").sold == 0
+    assert stock(cycle.id, "Œufs").sold == 0 and basket(cycle.id, "medium").sold == 0
 
 
 def test_short_quota_skips_the_subscription_with_a_notice():
@@ -145,12 +145,12 @@ def test_short_quota_skips_the_subscription_with_a_notice():
 
 
 def test_extras_out_of_stock_leave_the_basket_alone():
-    subscribe(extras={product("Oeufs").id: 2})
-    cycle = open_week(supply={"Pomme de terre": 50_000, "Oeufs": 1, **MORE_VEGETABLES})
+    subscribe(extras={product("Œufs").id: 2})
+    cycle = open_week(supply={"Pomme de terre": 50_000, "Œufs": 1, **MORE_VEGETABLES})
     subscriptions.place_subscription_orders(cycle.id)
     (order,) = subscription_orders(cycle.id)
     assert formats_of(order) == [("medium", 1)]
-    assert "Oeufs" in db.session.scalar(select(SubscriptionRun.note))
+    assert "Œufs" in db.session.scalar(select(SubscriptionRun.note))
 
 
 def test_fortnightly_baskets_come_every_other_week():
@@ -228,7 +228,7 @@ def test_deleting_an_account_removes_the_person_and_keeps_the_orders_anonymous(b
 def test_extras_typed_in_sale_units_are_kept_in_base_amounts_and_shown_back(browser):
     browser.login(HOUSEHOLD)
     plan = {"format_code": "medium", "frequency": "weekly", "point": user(HOUSEHOLD).point_id,
-            "extras-0-product_id": product("Oeufs").id, "extras-0-quantity": "1,5"}
+            "extras-0-product_id": product("Œufs").id, "extras-0-quantity": "1,5"}
     page = browser.post("/abonnement/", plan)
     assert "Nombre entier attendu : ce produit se vend à la douzaine." in page.text
     assert db.session.scalar(select(Subscription)) is None

@@ -31,7 +31,7 @@ def product(name: str) -> Product:
 
 
 # Enough for the default quotas' baskets (105 kg, up to six products a basket).
-WEEK_SUPPLY = {"Pomme de terre": 50_000, "Oeufs": 10, "Carotte": 40_000, "Poireau": 30_000,
+WEEK_SUPPLY = {"Pomme de terre": 50_000, "Œufs": 10, "Carotte": 40_000, "Poireau": 30_000,
                "Oignon": 20_000, "Chou": 20_000}
 
 

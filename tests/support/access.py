@@ -70,7 +70,7 @@ def add_user(email: str, name: str, role: Role, **attachment: int) -> User:
 
 def household_order(email: str, cycle_id: int, point_id: int) -> int:
     return orders.place_order(user(email), cycle_id, point_id,
-                              orders.Cart({}, {product("Oeufs").id: 1})).id
+                              orders.Cart({}, {product("Œufs").id: 1})).id
 
 
 def canteen_order(email: str, cycle_id: int) -> int:
@@ -113,7 +113,7 @@ def route_at(cycle_id: int, point_id: int) -> tuple[int, int]:
 def build_world(*, plans: bool = True) -> World:
     """The demo's accounts and a second household, host and canteen manager, each owning
     an order (or, for hosts, a point with an order) in an open week."""
-    cycle = open_week(supply={"Pomme de terre": 50_000, "Oeufs": 20})
+    cycle = open_week(supply={"Pomme de terre": 50_000, "Œufs": 20})
     loos, lens = code_id(PickupPoint, "relay-loos"), code_id(PickupPoint, "relay-lens")
     residence = code_id(Canteen, "canteen-loos-residence")
     add_user("foyer-lens@paniers.demo", "Famille Lens", Role.HOUSEHOLD, point_id=lens)

@@ -20,7 +20,7 @@ B = DFC_BUSINESS
 FARM = FarmInfo(7, "Ferme du Marais", "Loos-en-Gohelle", "C2")
 LINES = [
     CatalogueLine(1, "Carotte", "vegetable", "kg", Decimal("12.5"), 260),
-    CatalogueLine(2, "Oeufs", "egg", "dozen", Decimal("4"), 390),
+    CatalogueLine(2, "Œufs", "egg", "dozen", Decimal("4"), 390),
 ]
 
 
@@ -49,13 +49,13 @@ def test_the_document_expands_offline_to_the_farm_and_its_products():
     assert value(farm, "name") == "Ferme du Marais"
     assert farm["@id"] == "https://paniers.example/dfc/fermes/7"
     names = sorted(value(p, "name") for p in node(nodes, "SuppliedProduct"))
-    assert names == ["Carotte", "Oeufs"]
+    assert names == ["Carotte", "Œufs"]
 
 
 def test_a_dozen_is_twelve_pieces_and_stock_and_price_are_in_sale_units():
     nodes = expanded()
     products = {value(p, "name"): p for p in node(nodes, "SuppliedProduct")}
-    (eggs_quantity,) = products["Oeufs"][B + "hasQuantity"]
+    (eggs_quantity,) = products["Œufs"][B + "hasQuantity"]
     assert value(eggs_quantity, "hasUnit") == DFC_MEASURES + "Piece"
     assert value(eggs_quantity, "value") == "12"
     items = {value(i, "references"): i for i in node(nodes, "CatalogItem")}

@@ -23,7 +23,7 @@ def month_invoice(kind: str = "invoice", credits: dict | None = None) -> Invoice
     lines = merge_lines([
         InvoiceLine("Ferme du Marais", "Pomme de terre", "kg", 2000, 240, 480),
         InvoiceLine("Ferme du Marais", "Pomme de terre", "kg", 1500, 240, 360),
-        InvoiceLine("Les Jardins de Cocagne", "Oeufs", "dozen", 3, 480, 1440),
+        InvoiceLine("Les Jardins de Cocagne", "Œufs", "dozen", 3, 480, 1440),
     ])
     content = document(kind=kind, number="F2026-000007", issued=date(2026, 12, 1),
                        config=INVOICE_DEFAULTS, buyer=BUYER, lines=lines,
@@ -39,7 +39,7 @@ def test_a_months_weeks_add_up_to_one_line_per_farm_product_and_price():
     assert [(line["farm"], line["product"], line["quantity"], line["total_cents"])
             for line in doc["lines"]] == [
         ("Ferme du Marais", "Pomme de terre", 3500, 840),
-        ("Les Jardins de Cocagne", "Oeufs", 3, 1440)]
+        ("Les Jardins de Cocagne", "Œufs", 3, 1440)]
     assert (doc["total_cents"], doc["paid_cents"], doc["due_cents"]) == (2280, 500, 1780)
     assert doc["due_date"] == "2026-12-31"  # 30 days
     assert "TVA non applicable, art. 293 B du CGI" in doc["mentions"]

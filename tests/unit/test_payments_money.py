@@ -39,7 +39,7 @@ def test_a_refund_splits_between_household_and_fund_without_losing_a_cent(
 def offers() -> list[OfferPrice]:
     return [OfferPrice(1, 10, "Ferme A", 100, "Pomme de terre", "kg", 30_000, 200),
             OfferPrice(2, 20, "Ferme B", 100, "Pomme de terre", "kg", 10_000, 220),
-            OfferPrice(3, 20, "Ferme B", 200, "Oeufs", "dozen", 10, 450)]
+            OfferPrice(3, 20, "Ferme B", 200, "Œufs", "dozen", 10, 450)]
 
 
 def test_a_farm_is_owed_what_was_allocated_from_it_at_its_price():

@@ -81,7 +81,7 @@ def first_week_supply() -> dict[str, int]:
         "Pomme de terre": 80_000, "Poireau": 30_000, "Chou": 30_000, "Chou de Bruxelles": 20_000,
         "Endive": 20_000, "Betterave rouge": 20_000, "Navet": 20_000, "Céleri-rave": 20_000,
         "Courge": 30_000, "Oignon": 10_000, "Mâche": 5_000, "Chou-fleur": 40, "Salade": 30,
-        "Pomme": 20_000, "Poire": 20_000, "Oeufs": 40, "Lait": 60_000, "Fromage blanc": 20_000,
+        "Pomme": 20_000, "Poire": 20_000, "Œufs": 40, "Lait": 60_000, "Fromage blanc": 20_000,
         "Pain": 10, "Yaourt nature": 30_000, "Beurre": 3_000, "Crème fraîche": 3_000,
         "Maroilles": 5_000, "Mimolette": 5_000, "Tomme du Nord": 5_000,
         "Boulette d'Avesnes": 3_000, "Boeuf": 20_000, "Boeuf haché": 10_000, "Veau": 10_000,

@@ -40,7 +40,7 @@ def tiny() -> Catalogue:
         product("Colin", "kg", 1000, 1000, origin="not_local"),
         product("Carotte", "kg", 1000, 200),
         product("Fromage blanc", "kg", 1000, 600),
-        product("Oeufs", "dozen", 700, 480),
+        product("Œufs", "dozen", 700, 480),
     ]
     dishes = (
         dish("starter", "Salade", 35),
@@ -120,7 +120,7 @@ def test_weekly_orders_round_up_to_100_g_or_whole_units(tiny: Catalogue) -> None
 
 @pytest.mark.parametrize(
     "name,grams,amount",
-    [("Carotte", 1201, 1300), ("Carotte", 1200, 1200), ("Salade", 351, 2), ("Oeufs", 701, 2)],
+    [("Carotte", 1201, 1300), ("Carotte", 1200, 1200), ("Salade", 351, 2), ("Œufs", 701, 2)],
 )
 def test_products_round_orders_to_their_unit(tiny: Catalogue, name, grams, amount) -> None:
     assert tiny.products[name].order_amount(grams) == amount

@@ -28,5 +28,5 @@ def test_prices_exclude_the_food_vat_and_use_a_point():
 def test_charcuterie_is_told_apart_from_fresh_meat():
     assert family("Pâté de campagne", "meat") == "CHARCUTERIE"
     assert family("Boeuf haché", "meat") == "VIANDES_VOLAILLES"
-    assert family("Oeufs", "egg") == "AUTRES"
+    assert family("Œufs", "egg") == "AUTRES"
     assert family("Pain", "bakery") == "BOULANGERIE"
