@@ -23,7 +23,7 @@ install: $(VENV)/.stamp-install translations
 
 run: install
 	$(BIN)/paniers db upgrade
-	$(BIN)/paniers seed-demo --if-empty
+	$(BIN)/paniers seed-demo --if-empty --live-week
 	@echo "Paniers: http://$(HOST):$(PORT)/ (Ctrl-C stops the web server and the worker)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A paniers.celery_worker worker --beat --concurrency=1 --loglevel=INFO \

@@ -40,16 +40,28 @@ def db_downgrade(revision: str) -> None:
 
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Only when no demo data is loaded yet.")
+@click.option("--live-week", is_flag=True,
+              help="When no week exists yet, open next Friday's with every farm's supply "
+                   "declared and a few households' orders.")
 @with_appcontext
-def seed_demo_command(if_empty: bool) -> None:
+def seed_demo_command(if_empty: bool, live_week: bool) -> None:
     """Load the Lensois demo data (idempotent) and print the demo logins."""
+    from paniers.cycles.services import cycles
+    from paniers.demo.seed import farm_logins
+    from paniers.demo.week import open_demo_week
 
     if not (if_empty and is_seeded()):
         seed_demo()
         click.echo("demo data loaded")
+    if live_week and not cycles():
+        cycle = open_demo_week()
+        click.echo(f"a week in progress: delivery on {cycle.delivery_date.isoformat()}, "
+                   "open for orders, every farm's supply declared, a few orders placed")
     click.echo(f"demo logins (password: {DEMO_PASSWORD}):")
     for email, name, role, _ in DEMO_ACCOUNTS:
-        click.echo(f"  {role:<16} {email:<28} {name}")
+        click.echo(f"  {role:<16} {email:<32} {name}")
+    for email, name, _code in farm_logins():
+        click.echo(f"  {'farmer':<16} {email:<32} {name}")
 
 
 @click.command("create-coordinator")

@@ -82,6 +82,24 @@ def seed_accounts() -> None:
             user.point_id = _id_of(PickupPoint, attachment)
 
 
+def farm_logins() -> list[tuple[str, str, str]]:
+    """A login for every demo farm without a farmer of its own: (email, name, farm)."""
+    attached = {attachment for _e, _n, role, attachment in DEMO_ACCOUNTS if role == Role.FARMER}
+    return [(f"{farm.code}@paniers.demo", f"Producteur·rice — {farm.name}", farm.code)
+            for farm in db.session.scalars(select(Farm).order_by(Farm.code))
+            if farm.code not in attached]
+
+
+def seed_farm_logins() -> None:
+    for email, name, code in farm_logins():
+        user = _upsert(User, "email", email, name=name, role=Role.FARMER)
+        if not user.password_hash:
+            user.set_password(DEMO_PASSWORD)
+        if user.email_confirmed_dt is None:
+            user.email_confirmed_dt = utcnow()
+        user.farm_id = _id_of(Farm, code)
+
+
 def _id_of(model: Any, code: str | None) -> int:
     record_id = db.session.scalar(select(model.id).where(model.code == code))
     assert record_id is not None, f"{model.__name__} {code} is missing from the demo data"
@@ -96,6 +114,8 @@ def seed_demo() -> None:
     db.session.flush()
     seed_dish_catalogue()
     seed_accounts()
+    db.session.flush()
+    seed_farm_logins()
 
 
 def is_seeded() -> bool:

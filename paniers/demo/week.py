@@ -150,6 +150,21 @@ def summary(cycle: OrderCycle, outcome: Counter[str]) -> str:
     return "\n".join(out)
 
 
+def open_demo_week(today: date | None = None, households: int = 12, seed: int = 7) -> OrderCycle:
+    """The week in progress the demo starts with: next Friday's cycle open for orders,
+    every demo farm's supply declared, a few households' orders placed."""
+    rng = random.Random(seed)
+    delivery = next_delivery(today or date.today())
+    specs = [cycles.FormatSpec(code, price, weight, quota)
+             for (code, price, weight, _m), quota in zip(cycles.DEFAULT_FORMATS, (25, 25, 15),
+                                                         strict=True)]
+    cycle = cycles.create_cycle(delivery, default_cutoff(delivery), specs)
+    declare_demo_supply(cycle, rng)
+    cycles.open_cycle(cycle.id)
+    simulate_orders(cycle, households, rng)
+    return cycle
+
+
 def run_week(households: int, seed: int, today: date | None = None,
              routing_time_s: float = 2.0) -> str:
     """Seed, open a cycle, declare supply, simulate orders, close, and summarise."""

@@ -21,8 +21,12 @@ def counts() -> dict[str, int]:
 
 def test_the_demo_has_the_lensois_network_and_one_account_per_role(app):
     # Six market gardens and the eight suppliers of the canteens' other food groups.
+    # One account per role, and a login for every farm (the farmer of each market garden
+    # and supplier: the split between farms can be seen from their pages).
     assert counts() == {"Hub": 1, "Farm": 14, "PickupPoint": 18, "Vehicle": 3, "Product": 57,
-                        "User": len(DEMO_ACCOUNTS)}
+                        "User": len(DEMO_ACCOUNTS) + 13}
+    farmers = {u.farm_id for u in db.session.scalars(select(User).where(User.role == "farmer"))}
+    assert farmers == set(db.session.scalars(select(Farm.id)))
     kinds = dict(db.session.execute(
         select(PickupPoint.kind, func.count()).group_by(PickupPoint.kind)).all())
     assert kinds == {"relay": 10, "shop": 4, "canteen": 2, "city": 2}
@@ -89,3 +93,30 @@ def test_in_the_demo_week_each_supplier_alone_offers_its_products(app):
             assert codes[offer.farm_id] == suppliers[name], name
         else:
             assert codes[offer.farm_id] not in suppliers.values(), name
+
+
+def test_the_demo_starts_with_a_week_in_progress_that_every_farm_can_see(app, browser):
+    from paniers.cycles.models import OrderCycle
+    from paniers.demo.seed import DEMO_PASSWORD
+    from paniers.orders.models import Order
+    from producers.models import SupplyOffer
+
+    shown = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty", "--live-week"])
+    assert shown.exit_code == 0, shown.output
+    assert "a week in progress" in shown.output and "farm-opale@paniers.demo" in shown.output
+    (cycle,) = db.session.scalars(select(OrderCycle)).all()
+    assert cycle.status == "open" and cycle.delivery_date.weekday() == 4
+    declared = set(db.session.scalars(select(SupplyOffer.farm_id).where(
+        SupplyOffer.cycle_id == cycle.id)))
+    assert declared == set(db.session.scalars(select(Farm.id)))  # every demo farm
+    assert db.session.scalar(select(func.count(Order.id))) >= 5
+    again = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty", "--live-week"])
+    assert "a week in progress" not in again.output  # started once
+    assert len(db.session.scalars(select(OrderCycle)).all()) == 1
+
+    browser.login("farm-gohelle@paniers.demo", DEMO_PASSWORD)
+    offer = browser.get("/producteur/offre").text
+    assert "Ferme de la Gohelle" in offer
+    browser.login("foyer@paniers.demo", DEMO_PASSWORD)
+    catalogue = browser.get("/catalogue").text
+    assert "encore disponible" in catalogue  # baskets orderable from the first start
