@@ -12,6 +12,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
+from paniers.allocation import diagnoses
 from paniers.allocation.models import AllocationLine, BasketItem, Shortage
 from paniers.allocation.optimiser import week
 from paniers.allocation.optimiser.plan import plan_week
@@ -110,8 +111,12 @@ def allocate_for_job(job: CycleJob, progress: Progress) -> dict[str, Any]:
         "max_share_gap_pct": plan.max_share_gap_pct,
         "shortages": len(plan.shortages),
         "refund_cents": sum(line.refund_cents for line in plan.shortages),
-        "diagnoses": [d.message for d in plan.diagnoses],
+        "diagnoses": [diagnoses.stored(d, _units()) for d in plan.diagnoses],
     }
+
+
+def _units() -> dict[int, str]:
+    return dict(db.session.execute(select(Product.id, Product.unit)).tuples().all())
 
 
 @transaction()

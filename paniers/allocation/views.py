@@ -25,7 +25,7 @@ from wtforms import FormField, HiddenField
 
 from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
-from paniers.allocation import outcome, packing
+from paniers.allocation import diagnoses, outcome, packing
 from paniers.allocation import services as allocating
 from paniers.allocation.forms import CompositionForm, composition_prefix
 from paniers.allocation.models import BasketItem
@@ -82,6 +82,7 @@ def _allocation_page(cycle_id: int, posted: CompositionForm | None = None,
         status_label=services.status_label, job=job["job"],
         running=job["running"] or starting, starting=starting,
         confirm=confirm, effect=outcome.publication_effect(cycle_id) if confirm else None,
+        say_diagnosis=diagnoses.say,
     )
 
 
