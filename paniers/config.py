@@ -136,7 +136,9 @@ def from_environment() -> dict[str, Any]:
         "THROTTLE_RESET_PER_ADDRESS": os.environ.get("THROTTLE_RESET_PER_ADDRESS", "10/hour"),
         "THROTTLE_RESET_PER_ACCOUNT": os.environ.get("THROTTLE_RESET_PER_ACCOUNT", "5/hour"),
         "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", ""),
-        "ROUTING_TIME_LIMIT_S": float(os.environ.get("ROUTING_TIME_LIMIT_S", "5")),
+        # The longest the rounds' search may run (the coordinator picks it when planning);
+        # the search takes what the week's size calls for within it.
+        "ROUTING_TIME_LIMIT_S": float(os.environ.get("ROUTING_TIME_LIMIT_S", "60")),
         # The driver's hour in the rounds' cost (cents): rounds that wait hours cost it.
         "ROUTING_DRIVER_COST_PER_HOUR_CENTS": int(os.environ.get(
             "ROUTING_DRIVER_COST_PER_HOUR_CENTS", "2000")),

@@ -55,25 +55,49 @@ def haversine_m(a: Location, b: Location) -> float:
 @dataclass(frozen=True)
 class HaversineMatrixProvider:
     """Estimates road distance as great-circle distance times a detour factor, and
-    duration at an average speed (per profile, ``speed_kmh`` when not listed)."""
+    duration at an average speed (per profile, ``speed_kmh`` when not listed).
+
+    With ``open_road_speed_kmh``, a profile listed in ``open_road_profiles`` (all of
+    them when it is empty) drives the part of a leg beyond ``town_m`` metres at that
+    speed: a long leg leaves the towns for the main roads (Lens to Lille or Dunkerque
+    by the motorway), a short one stays in town traffic.
+    """
 
     detour_factor: float = 1.3
     speed_kmh: float = 40.0
     profile_speeds_kmh: Mapping[str, float] = field(default_factory=dict)
+    open_road_speed_kmh: float | None = None
+    town_m: int = 10_000
+    open_road_profiles: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.detour_factor < 1.0:
             raise ValueError(f"detour factor {self.detour_factor} is below 1")
         speeds = [self.speed_kmh, *self.profile_speeds_kmh.values()]
+        if self.open_road_speed_kmh is not None:
+            speeds.append(self.open_road_speed_kmh)
         if any(speed <= 0 for speed in speeds):
             raise ValueError("speeds must be positive")
+        if self.town_m < 0:
+            raise ValueError(f"town distance {self.town_m} m is negative")
 
     def travel_matrices(self, locations: Sequence[Location], profile: str) -> TravelMatrices:
         speed_m_per_s = self.profile_speeds_kmh.get(profile, self.speed_kmh) / 3.6
         distance = [
             [round(haversine_m(a, b) * self.detour_factor) for b in locations] for a in locations
         ]
-        duration = [[round(metres / speed_m_per_s) for metres in row] for row in distance]
+        open_road = self.open_road_speed_kmh is not None and (
+            not self.open_road_profiles or profile in self.open_road_profiles
+        )
+        if not open_road or self.open_road_speed_kmh is None:
+            duration = [[round(metres / speed_m_per_s) for metres in row] for row in distance]
+            return TravelMatrices(_freeze(distance), _freeze(duration))
+        fast_m_per_s = max(self.open_road_speed_kmh / 3.6, speed_m_per_s)
+        duration = [
+            [round(min(metres, self.town_m) / speed_m_per_s
+                   + max(0, metres - self.town_m) / fast_m_per_s) for metres in row]
+            for row in distance
+        ]
         return TravelMatrices(_freeze(distance), _freeze(duration))
 
 

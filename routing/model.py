@@ -69,7 +69,8 @@ class TimeWindow:
 class Stop:
     """A visit to make: service starts inside one of the time windows (any time if none).
 
-    An optional stop may be left out; leaving it out costs ``penalty_cents``.
+    An optional stop may be left out; leaving it out costs ``penalty_cents``. When
+    ``vehicle_ids`` is not empty, only those vehicles may serve it.
     """
 
     id: str
@@ -80,6 +81,7 @@ class Stop:
     kind: StopKind = StopKind.DELIVERY
     optional: bool = False
     penalty_cents: int = 0
+    vehicle_ids: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -178,6 +180,11 @@ class RoutingProblem:
                     f"stop {stop.id!r}: demand {stop.demand} has {len(stop.demand)} values, "
                     f"the problem has {size} dimensions {self.dimensions}"
                 )
+        vehicle_ids = {vehicle.id for vehicle in self.vehicles}
+        for stop in self.stops:
+            unknown = sorted(set(stop.vehicle_ids) - vehicle_ids)
+            if unknown:
+                raise ValueError(f"stop {stop.id!r}: unknown vehicle id(s) {unknown}")
         for vehicle in self.vehicles:
             for location_id in (vehicle.start_location_id, vehicle.end_location_id):
                 if location_id not in known:

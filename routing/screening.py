@@ -64,9 +64,11 @@ def _fitting_vehicles(
 ) -> tuple[tuple[int, ...], UnservedReason]:
     """Indices of vehicles that can serve ``visits`` alone, else the most telling reason."""
     demand = visits[0].demand
+    chosen = {vehicle_id for stop in visits for vehicle_id in stop.vehicle_ids}
     by_capacity = [
         v for v, vehicle in enumerate(problem.vehicles)
-        if all(need <= room for need, room in zip(demand, vehicle.capacity, strict=True))
+        if (not chosen or vehicle.id in chosen)
+        and all(need <= room for need, room in zip(demand, vehicle.capacity, strict=True))
     ]
     if not by_capacity:
         return (), UnservedReason.OVER_CAPACITY

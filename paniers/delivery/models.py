@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from paniers.extensions import db
+from paniers.points.models import Hub
 from paniers.types import UTCDateTime
 
 
@@ -28,6 +29,11 @@ class Vehicle(db.Model):  # type: ignore[name-defined,misc]
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     shift_weekday: Mapped[int] = mapped_column(Integer, default=5, server_default="5")  # ISO
     notes: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    # Kept for the points outside the agglomeration (kind "city": Lille, Dunkerque): when a
+    # vehicle is, those points go to it alone and it serves nothing else.
+    long_haul: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    hub: Mapped[Hub] = relationship()
 
 
 class Route(db.Model):  # type: ignore[name-defined,misc]

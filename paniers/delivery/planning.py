@@ -19,43 +19,76 @@ from paniers.errors import NotFound, ServiceError
 from paniers.extensions import db
 from paniers.jobs.models import CycleJob
 from paniers.jobs.runner import Progress
-from paniers.points.models import Hub, PickupPoint
+from paniers.points.models import Hub, PickupPoint, PointKind
 from paniers.transaction import transaction
 
 DIMENSIONS = ("kg", "crates")
-SPEEDS_KMH = {"van": 35.0, "cargo_bike": 15.0}
+SPEEDS_KMH = {"van": 35.0, "cargo_bike": 15.0, "truck": 30.0}
+# Beyond the first 10 km of a leg, motor vehicles leave the towns for the main roads
+# (A21, A1, A25): Loos to Lille or Dunkerque does not crawl at town speed.
+OPEN_ROAD_KMH = 80.0
+TOWN_M = 10_000
+MOTOR_KINDS = frozenset({"van", "truck"})
 BASE_SERVICE_S = 300  # park, find the host, sign
 PER_CRATE_S = 20
 MAX_TRIPS = 3
 RELOAD_S = 20 * 60
+# The planner's search time grows with the week: a few seconds for the demo's twenty
+# stops, about half a minute for eighty; never more than the coordinator's limit.
+BASE_BUDGET_S = 2.0
+BUDGET_PER_STOP_S = 0.3
+TIME_LIMIT_CHOICES_S = (10, 30, 60, 120, 300)
 
 
 def _seconds(minutes: int) -> int:
     return minutes * 60
 
 
-def build_problem(hub: Hub, vehicles: list[Vehicle], points: dict[int, PickupPoint],
+def search_budget_s(stop_count: int, limit_s: float) -> float:
+    """The search time for a week of ``stop_count`` stops, within ``limit_s``."""
+    return max(0.5, min(limit_s, BASE_BUDGET_S + BUDGET_PER_STOP_S * stop_count))
+
+
+def travel_provider() -> routing.HaversineMatrixProvider:
+    return routing.HaversineMatrixProvider(
+        detour_factor=1.3, speed_kmh=35.0, profile_speeds_kmh=SPEEDS_KMH,
+        open_road_speed_kmh=OPEN_ROAD_KMH, town_m=TOWN_M, open_road_profiles=MOTOR_KINDS)
+
+
+def build_problem(vehicles: list[Vehicle], points: dict[int, PickupPoint],
                   loads: dict[int, PointLoad],
                   driver_cost_per_hour_cents: int = 0) -> routing.RoutingProblem:
     """The week as plain routing data: one mandatory stop per point with something to drop.
 
-    The driver's hour is priced with the kilometres, so that a round does not wait hours
-    at a point for its window to open when another plan avoids it."""
-    locations = [routing.Location(hub.code, hub.lat, hub.lon)]
+    Each vehicle starts and ends at its own hub. The driver's hour is priced with the
+    kilometres, so that a round does not wait hours at a point for its window to open
+    when another plan avoids it. When the fleet has a long-haul vehicle, the points
+    outside the agglomeration (Lille, Dunkerque) go to the long-haul vehicles alone,
+    and those serve nothing else: a separate run, as the collective does it, rather
+    than a van that leaves its towns' points waiting while it drives to the coast."""
+    hubs = {vehicle.hub.code: vehicle.hub for vehicle in vehicles}
+    locations = [routing.Location(h.code, h.lat, h.lon) for h in hubs.values()]
+    long_haul = tuple(v.code for v in vehicles if v.long_haul)
+    local = tuple(v.code for v in vehicles if not v.long_haul)
     stops = []
     for point_id, load in sorted(loads.items()):
         point = points[point_id]
         locations.append(routing.Location(point.code, point.lat, point.lon))
+        reserved: tuple[str, ...] = ()
+        if long_haul and local:
+            reserved = long_haul if point.kind == PointKind.CITY else local
         stops.append(routing.Stop(
             id=point.code, location_id=point.code,
             demand=(-(-load.weight_g // 1000), load.crates),
             service_s=BASE_SERVICE_S + PER_CRATE_S * load.crates,
             time_windows=(routing.TimeWindow(_seconds(point.delivery_start_min),
                                              _seconds(point.delivery_end_min)),),
+            vehicle_ids=reserved,
         ))
     fleet = [
         routing.Vehicle(
-            id=vehicle.code, start_location_id=hub.code, end_location_id=hub.code,
+            id=vehicle.code, start_location_id=vehicle.hub.code,
+            end_location_id=vehicle.hub.code,
             capacity=(vehicle.capacity_kg, vehicle.capacity_crates),
             shift=routing.TimeWindow(_seconds(vehicle.shift_start_min),
                                      _seconds(vehicle.shift_end_min)),
@@ -72,7 +105,9 @@ def build_problem(hub: Hub, vehicles: list[Vehicle], points: dict[int, PickupPoi
 
 def plan_cycle_routes(cycle_id: int, time_limit_s: float = 5.0,
                       progress: Progress = lambda _p, _s: None) -> routing.RoutingResult:
-    """Plan the rounds of an allocated cycle and store them (replacing any earlier plan)."""
+    """Plan the rounds of an allocated cycle and store them (replacing any earlier plan).
+
+    ``time_limit_s`` bounds the search, which takes what the week's size calls for."""
     cycle = db.session.get(OrderCycle, cycle_id)
     if cycle is None:
         raise NotFound(_("Ce cycle de commande n'existe pas."))
@@ -82,21 +117,19 @@ def plan_cycle_routes(cycle_id: int, time_limit_s: float = 5.0,
         raise ServiceError(
             _("Les tournées se planifient une fois la répartition faite.")
         ) from error
-    hub = db.session.scalar(select(Hub).where(Hub.active.is_(True)).order_by(Hub.id))
-    vehicles = list(db.session.scalars(select(Vehicle).where(Vehicle.active.is_(True))
-                                       .order_by(Vehicle.id)))
-    if hub is None or not vehicles:
+    vehicles = list(db.session.scalars(
+        select(Vehicle).join(Hub, Vehicle.hub_id == Hub.id)
+        .where(Vehicle.active.is_(True), Hub.active.is_(True)).order_by(Vehicle.id)))
+    if not vehicles:
         raise ServiceError(_("Aucun véhicule disponible : ajoutez-en un à la flotte."))
     progress(10, "loads")
     loads = point_loads(cycle_id)
     points = {p.id: p for p in db.session.scalars(select(PickupPoint))}
-    problem = build_problem(hub, vehicles, points, loads,
+    problem = build_problem(vehicles, points, loads,
                             current_app.config.get("ROUTING_DRIVER_COST_PER_HOUR_CENTS", 0))
     progress(30, "routing")
-    provider = routing.HaversineMatrixProvider(detour_factor=1.3, speed_kmh=35.0,
-                                               profile_speeds_kmh=SPEEDS_KMH)
-    result = routing.plan_routes(problem, time_limit_s=time_limit_s, seed=0,
-                                 matrix_provider=provider)
+    result = routing.plan_routes(problem, time_limit_s=search_budget_s(len(loads), time_limit_s),
+                                 seed=0, matrix_provider=travel_provider())
     progress(90, "saving_rounds")
     _store(cycle, result, {v.code: v for v in vehicles}, {p.code: p for p in points.values()},
            loads)
@@ -161,10 +194,6 @@ def expected_at(cycle_id: int, point_id: int) -> RouteStop | None:
     )
 
 
-def hub() -> Hub | None:
-    return db.session.scalar(select(Hub).where(Hub.active.is_(True)).order_by(Hub.id))
-
-
 def route_of(cycle_id: int, route_id: int) -> Route:
     route = db.session.get(Route, route_id)
     if route is None or route.cycle_id != cycle_id:
@@ -195,16 +224,21 @@ def waiting_s(stop: RouteStop) -> int:
 
 
 def map_data(routes: list[Route], unserved: list[UnservedPoint], tile_url: str) -> dict[str, Any]:
-    """What the map script draws: the hub, each round's stops in order, unserved points."""
-    depot = hub()
+    """What the map script draws: the hubs, each round's stops in order (from and back to
+    its hub), unserved points."""
 
-    def place(point: PickupPoint) -> dict[str, Any]:
-        return {"name": f"{point.town} — {point.name}", "lat": point.lat, "lon": point.lon}
+    def place(point: PickupPoint | Hub) -> dict[str, Any]:
+        name = point.name if isinstance(point, Hub) else f"{point.town} — {point.name}"
+        return {"name": name, "lat": point.lat, "lon": point.lon}
 
+    used = {route.vehicle.hub_id: route.vehicle.hub for route in routes}
+    depots = list(used.values()) or list(db.session.scalars(
+        select(Hub).where(Hub.active.is_(True)).order_by(Hub.id)))
     return {
         "tiles": tile_url,
-        "hub": {"name": depot.name, "lat": depot.lat, "lon": depot.lon} if depot else None,
+        "hubs": [place(depot) for depot in depots],
         "routes": [{"vehicle": route.vehicle.name, "colour": route_colour(index),
+                    "hub": place(route.vehicle.hub),
                     "stops": [place(s.point) | {"seq": s.sequence} for s in route.stops]}
                    for index, route in enumerate(routes)],
         "unserved": [place(u.point) for u in unserved],

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from paniers.delivery.models import Vehicle
 from paniers.errors import NotFound, ServiceError
 from paniers.extensions import db
+from paniers.points.models import Hub
 from paniers.transaction import transaction
 
 
@@ -23,6 +24,8 @@ class VehicleChange:
     max_km: int | None
     cost_per_km_cents: int
     active: bool
+    hub_id: int
+    long_haul: bool = False
 
 
 def fleet() -> list[Vehicle]:
@@ -36,9 +39,18 @@ def update_vehicle(vehicle_id: int, change: VehicleChange) -> Vehicle:
         raise NotFound(_("Ce véhicule n'existe pas."))
     if change.shift_end_min <= change.shift_start_min:
         raise ServiceError(_("La fin de service doit suivre le début."))
+    hub = db.session.get(Hub, change.hub_id)
+    if hub is None or not hub.active:
+        raise ServiceError(_("Choisissez une plateforme en service."))
     for field, value in vars(change).items():
         setattr(vehicle, field, value)
     return vehicle
+
+
+def hubs(keep_id: int | None = None) -> list[Hub]:
+    """The hubs a vehicle may be based at: those in service (and its own, even if not)."""
+    return list(db.session.scalars(select(Hub).where(or_(Hub.active.is_(True), Hub.id == keep_id))
+                                   .order_by(Hub.id)))
 
 
 def clock_minutes(text: str) -> int:

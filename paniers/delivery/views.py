@@ -3,9 +3,8 @@ and the fleet."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from canteens.calendar import week_fed_by
@@ -13,7 +12,7 @@ from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
 from paniers.cycles import services as cycles
 from paniers.delivery import planning, services
-from paniers.delivery.forms import VehicleForm
+from paniers.delivery.forms import PlanningForm, VehicleForm
 from paniers.errors import ServiceError
 from paniers.jobs import services as jobs
 from paniers.points.models import format_window
@@ -36,6 +35,7 @@ def edit(vehicle_id: int) -> str | Response:
     if vehicle is None:
         raise ServiceError(_("Ce véhicule n'existe pas."))
     form = VehicleForm(obj=vehicle)
+    form.hub_id.choices = [(hub.id, hub.name) for hub in services.hubs(vehicle.hub_id)]
     if not form.is_submitted():
         form.shift_start.data = format_window(vehicle.shift_start_min, vehicle.shift_end_min)[:5]
         form.shift_end.data = format_window(vehicle.shift_start_min, vehicle.shift_end_min)[-5:]
@@ -47,7 +47,8 @@ def edit(vehicle_id: int) -> str | Response:
                 shift_start_min=services.clock_minutes(form.shift_start.data or "00:00"),
                 shift_end_min=services.clock_minutes(form.shift_end.data or "00:00"),
                 max_km=form.max_km.data, cost_per_km_cents=form.cost_per_km_cents.data or 0,
-                active=bool(form.active.data)))
+                active=bool(form.active.data), hub_id=form.hub_id.data or 0,
+                long_haul=bool(form.long_haul.data)))
         except ServiceError as error:
             form.shift_end.errors = [str(error)]
         else:
@@ -64,20 +65,33 @@ def rounds(cycle_id: int) -> str:
     routes, unserved = planning.rounds_of(cycle_id)
     return render_template(
         "delivery/rounds.html", cycle=cycle, routes=routes, unserved=unserved,
-        action=FlaskForm(), **jobs.job_page(cycle_id, "routing"),
+        planning_form=_planning_form(), **jobs.job_page(cycle_id, "routing"),
         map_data=planning.map_data(routes, unserved, current_app.config.get("MAP_TILE_URL", "")),
         waiting_s=planning.waiting_s,
     )
 
 
+def _planning_form() -> PlanningForm:
+    form = PlanningForm()
+    if not form.is_submitted():
+        limit = round(current_app.config.get("ROUTING_TIME_LIMIT_S", 60))
+        form.time_limit_s.data = min((c for c, _label in form.time_limit_s.choices),
+                                     key=lambda choice: abs(choice - limit))
+    return form
+
+
 @blueprint.route("/cycles/<int:cycle_id>/planifier", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def run_planning(cycle_id: int) -> Response:
-    if FlaskForm().validate_on_submit():
+    form = PlanningForm()
+    if form.validate_on_submit():
         cycles.get_cycle(cycle_id)
-        jobs.start_job(cycle_id, "routing", PLAN_ROUTES,
-                       current_app.config.get("ROUTING_TIME_LIMIT_S", 5.0))
+        limit = (form.time_limit_s.data if "time_limit_s" in request.form
+                 else current_app.config.get("ROUTING_TIME_LIMIT_S", 60))
+        jobs.start_job(cycle_id, "routing", PLAN_ROUTES, float(limit))
         flash(_("Planification des tournées lancée."), "success")
+    elif form.time_limit_s.errors:
+        flash(_("Choisissez une durée de calcul dans la liste."), "error")
     return redirect(url_for("delivery.rounds", cycle_id=cycle_id))
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from canteens.models import Canteen, CanteenKind
 from canteens.services import seed_dish_catalogue
 from paniers.accounts.models import Role, User
+from paniers.delivery.models import Vehicle
 from paniers.demo.data import DATA
 from paniers.extensions import db
 from paniers.network.files import folder_texts
@@ -49,6 +50,8 @@ def _upsert(model: Any, key: str, value: str, **fields: Any) -> Any:
         setattr(record, name, field)
     return record
 
+LONG_HAUL_VAN = "van-2"
+
 
 def seed_network() -> None:
     """Hubs, farms, points, produce and fleet, through the network importer."""
@@ -56,6 +59,10 @@ def seed_network() -> None:
     if not result.ok:
         raise RuntimeError("the demo data does not import: "
                            + "; ".join(str(problem) for problem in result.problems))
+    # Lille and Dunkerque are "served by a separate weekly run": the second van makes it.
+    shuttle = db.session.scalar(select(Vehicle).where(Vehicle.code == LONG_HAUL_VAN))
+    if shuttle is not None:
+        shuttle.long_haul = True
 
 
 def seed_canteens() -> None:

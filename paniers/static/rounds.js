@@ -14,16 +14,17 @@
     return span;
   }
   var bounds = [];
-  var hub = data.hub ? [data.hub.lat, data.hub.lon] : null;
-  if (hub) {
+  data.hubs.forEach(function (hub) {
+    var at = [hub.lat, hub.lon];
     // Labels stay on the map (printed sheets and phones have no hover).
-    L.circleMarker(hub, { radius: 9, color: "#000", fillOpacity: 1 })
-      .bindTooltip(text(data.hub.name), { permanent: true, direction: "top" }).addTo(map);
-    bounds.push(hub);
-  }
-  data.routes.forEach(function (route, index) {
+    L.circleMarker(at, { radius: 9, color: "#000", fillOpacity: 1 })
+      .bindTooltip(text(hub.name), { permanent: true, direction: "top" }).addTo(map);
+    bounds.push(at);
+  });
+  data.routes.forEach(function (route) {
     var colour = route.colour;
-    var line = hub ? [hub] : [];
+    var hub = [route.hub.lat, route.hub.lon];
+    var line = [hub];
     route.stops.forEach(function (stop) {
       var at = [stop.lat, stop.lon];
       line.push(at); bounds.push(at);
@@ -31,7 +32,7 @@
         .bindTooltip(text(stop.seq + ". " + stop.name), { permanent: true, direction: "right",
                                                           className: "stop-label" }).addTo(map);
     });
-    if (hub) { line.push(hub); }
+    line.push(hub);
     L.polyline(line, { color: colour, weight: 3 }).addTo(map);
   });
   data.unserved.forEach(function (stop) {

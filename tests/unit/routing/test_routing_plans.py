@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from line_instances import solve_line, stop, van
+from line_instances import DAY, solve_line, stop, van
 
-from routing import PlanStatus, Shipment, StopKind, TimeWindow, UnservedReason
+from routing import (
+    ExplicitMatrixProvider,
+    Location,
+    PlanStatus,
+    RoutingProblem,
+    Shipment,
+    StopKind,
+    TimeWindow,
+    TravelMatrices,
+    UnservedReason,
+    Vehicle,
+    plan_routes,
+)
 
 
 def test_stops_on_a_line_are_served_in_one_out_and_back_trip() -> None:
@@ -138,3 +150,40 @@ def test_pricing_the_drivers_hour_sends_two_vans_rather_than_one_that_waits_hour
     assert all(v.start_s - v.arrival_s < 600 for r in by_cost.routes for v in r.visits)
     # 41 km at 1 EUR/km, and each driver's time out and back (2000 s and 2100 s at 20 EUR/h)
     assert by_cost.total_cost_cents == 4100 + round(2000 * 2000 / 3600) + round(2100 * 2000 / 3600)
+
+
+def test_a_stop_reserved_for_a_vehicle_is_served_by_it_alone() -> None:
+    # One van could serve both on the way; the far stop is kept for the shuttle.
+    stops = [stop("near", vehicle_ids=("local",)), stop("far", vehicle_ids=("shuttle",))]
+    result = solve_line({"near": 1000, "far": 30_000}, stops, [van("local"), van("shuttle")])
+
+    assert sorted((route.vehicle_id, route.stop_ids) for route in result.routes) == [
+        ("local", ("near",)), ("shuttle", ("far",)),
+    ]
+
+
+def test_a_stop_reserved_for_a_vehicle_that_cannot_reach_it_is_reported_too_far() -> None:
+    bike = van("bike", max_distance_m=5000)
+    result = solve_line({"far": 30_000}, [stop("far", vehicle_ids=("bike",))], [bike, van("van")])
+
+    assert [(u.stop_id, u.reason) for u in result.unserved] == [("far", UnservedReason.TOO_FAR)]
+
+
+def test_each_vehicle_starts_and_ends_at_its_own_hub() -> None:
+    # Two hubs 20 km apart, each with a town next to it: each van serves its own town.
+    ids = ("west", "east", "w-town", "e-town")
+    where = {"west": 0, "east": 20_000, "w-town": 1000, "e-town": 19_000}
+    distance = tuple(tuple(abs(where[a] - where[b]) for b in ids) for a in ids)
+    duration = tuple(tuple(d // 10 for d in row) for row in distance)
+    provider = ExplicitMatrixProvider(ids, TravelMatrices(distance, duration))
+    vans = (Vehicle("v-west", "west", "west", (100,), DAY, cost_per_km_cents=100),
+            Vehicle("v-east", "east", "east", (100,), DAY, cost_per_km_cents=100))
+    problem = RoutingProblem(tuple(Location(i) for i in ids),
+                             (stop("w-town"), stop("e-town")), vans, ("kg",))
+
+    result = plan_routes(problem, time_limit_s=0.3, matrix_provider=provider)
+
+    assert sorted((route.vehicle_id, route.stop_ids) for route in result.routes) == [
+        ("v-east", ("e-town",)), ("v-west", ("w-town",)),
+    ]
+    assert result.total_distance_m == 4000

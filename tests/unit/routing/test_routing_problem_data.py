@@ -87,6 +87,31 @@ def test_the_default_matrices_follow_the_great_circle_with_a_detour_and_a_speed(
     assert van_matrices.distance_m[0][0] == 0
 
 
+def test_a_long_leg_leaves_town_for_the_open_road_and_a_short_one_does_not() -> None:
+    lens = Location("lens", 50.43, 2.83)
+    next_door = Location("next-door", 50.45, 2.83)  # 2.2 km away: 2.9 km of road
+    dunkerque = Location("dunkerque", 51.04, 2.38)
+    provider = HaversineMatrixProvider(detour_factor=1.3, speed_kmh=36.0,
+                                       profile_speeds_kmh={"bike": 18.0},
+                                       open_road_speed_kmh=90.0, town_m=10_000,
+                                       open_road_profiles=frozenset({"van"}))
+
+    van_matrices = provider.travel_matrices([lens, next_door, dunkerque], "van")
+    bike_matrices = provider.travel_matrices([lens, next_door, dunkerque], "bike")
+
+    short, long = van_matrices.distance_m[0][1], van_matrices.distance_m[0][2]
+    assert van_matrices.duration_s[0][1] == round(short / 10)
+    # The first 10 km at 36 km/h, the rest at 90 km/h: an hour and a quarter, not two and a half.
+    assert van_matrices.duration_s[0][2] == round(1000 + (long - 10_000) / 25)
+    assert 4000 < van_matrices.duration_s[0][2] < 5000
+    assert bike_matrices.duration_s[0][2] == round(long / 5)
+
+
+def test_a_stop_reserved_for_an_unknown_vehicle_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown vehicle id"):
+        line_problem({"a": 10}, [stop("a", vehicle_ids=("ghost",))], [van()])
+
+
 def test_explicit_matrices_are_served_in_the_order_asked_and_refuse_unknown_ids() -> None:
     matrices = TravelMatrices(((0, 5), (7, 0)), ((0, 50), (70, 0)))
     provider = ExplicitMatrixProvider(("a", "b"), matrices)
