@@ -21,7 +21,7 @@ from producers.units import Unit
 
 POINT_KINDS = ("relay", "shop", "canteen", "city")
 NETWORK_KINDS = ("hub", "farm", *POINT_KINDS)
-VEHICLE_KINDS = ("van", "cargo_bike")
+VEHICLE_KINDS = ("van", "truck", "cargo_bike")
 # Metropolitan France and Corsica, generously: a point outside is a typo (lat and lon swapped,
 # a sign lost), not a new town.
 FRANCE_LAT = (41.3, 51.2)
