@@ -3,7 +3,7 @@ and the fleet."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -12,9 +12,11 @@ from canteens.calendar import week_fed_by
 from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
 from paniers.cycles import services as cycles
+from paniers.cycles import week
 from paniers.delivery import planning, services
 from paniers.delivery.forms import VehicleForm
-from paniers.errors import ServiceError
+from paniers.errors import NotFound, ServiceError
+from paniers.formids import as_id
 from paniers.jobs import services as jobs
 from paniers.points.models import format_window
 
@@ -57,16 +59,29 @@ def edit(vehicle_id: int) -> str | Response:
     return render_template("delivery/edit.html", form=form, vehicle=vehicle)
 
 
+@blueprint.route("/tournees")
+@role_required(Role.COORDINATOR)
+def rounds_this_week() -> Response:
+    """This week's rounds (the delivery worked on now: see :mod:`paniers.cycles.week`)."""
+    cycle = week.chosen(request.args.get("cycle", type=as_id))
+    if cycle is None:
+        raise NotFound(_("Aucune livraison n'est prévue."))
+    return redirect(url_for("delivery.rounds", cycle_id=cycle.id))
+
+
 @blueprint.route("/cycles/<int:cycle_id>/tournees")
 @role_required(Role.COORDINATOR)
-def rounds(cycle_id: int) -> str:
+def rounds(cycle_id: int) -> str | Response:
+    other = week.asked_instead(cycle_id, request.args.get("cycle", type=as_id))
+    if other is not None:
+        return redirect(url_for("delivery.rounds", cycle_id=other.id))
     cycle = cycles.get_cycle(cycle_id)
     routes, unserved = planning.rounds_of(cycle_id)
     return render_template(
         "delivery/rounds.html", cycle=cycle, routes=routes, unserved=unserved,
         action=FlaskForm(), **jobs.job_page(cycle_id, "routing"),
         map_data=planning.map_data(routes, unserved, current_app.config.get("MAP_TILE_URL", "")),
-        waiting_s=planning.waiting_s,
+        waiting_s=planning.waiting_s, deliveries=week.nearby(cycle),
     )
 
 
