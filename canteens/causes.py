@@ -92,10 +92,10 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "Rien de saison pour « %(course)s » le %(date)s : le repas s'en passe.",
         course=_course(p), date=_day(p)),
     "repeated_too_soon": lambda p: ngettext(
-        "%(dish)s revient %(num)d repas après, le %(date)s (pas deux fois le même plat de "
-        "« %(course)s » en %(gap)d repas).",
-        "%(dish)s revient %(num)d repas après, le %(date)s (pas deux fois le même plat de "
-        "« %(course)s » en %(gap)d repas).",
+        "%(dish)s revient %(num)d repas après, le %(date)s (%(course)s : pas deux fois le "
+        "même en %(gap)d repas).",
+        "%(dish)s revient %(num)d repas après, le %(date)s (%(course)s : pas deux fois le "
+        "même en %(gap)d repas).",
         int(p["since"]), dish=p["dish"], date=_day(p), course=_course(p), gap=p["gap"]),
     "bought_elsewhere": lambda p: _(
         "Acheté hors des fermes : %(product)s (%(origin)s), %(value)s.", product=p["product"],

@@ -81,7 +81,8 @@ def test_every_cause_reads_in_french_on_the_menus_page(browser):
     text = " ".join(said)
     assert "Même les repas de saison les moins chers coûtent en moyenne 3,12\xa0€" in text
     assert "Rien de saison pour « Produit laitier » le mardi 8 décembre 2026" in text
-    assert "Omelette revient 9 repas après, le vendredi 18 décembre 2026" in text
+    assert ("Omelette revient 9 repas après, le vendredi 18 décembre 2026 (Plat : pas deux "
+            "fois le même en 10 repas).") in text
     assert "Acheté hors des fermes : Banane (ne pousse pas ici), 42,00\xa0€." in text
     assert failed == "Le planificateur n'a trouvé aucun plan dans le temps imparti."
 
@@ -105,8 +106,8 @@ def test_weeks_and_plurals_as_people_say_them_in_french_and_in_english(app):
         assert not re.search(r"\b(le|la|les|des|plats?|repas|saison|semaine|aucun)\b", sentence,
                              re.I), sentence
     assert said[3] == "No vegetarian main in season in the week of 7 December 2026."
-    assert said[7] == ("Omelette again after 9 meals, on Friday, December 18, 2026 (no “Main "
-                       "course” dish twice within 10 meals).")
+    assert said[7] == ("Omelette again after 9 meals, on Friday, December 18, 2026 (Main "
+                       "course: not the same twice within 10 meals).")
 
 
 def test_a_plan_from_before_keeps_its_sentence():
