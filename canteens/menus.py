@@ -18,9 +18,16 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from canteens import services
+from canteens import causes, services
 from canteens.menu_planner.catalogue import COURSES, Catalogue
-from canteens.menu_planner.data import MenuPlan, OutsideChoice, PlanRequest, Week, week_of
+from canteens.menu_planner.data import (
+    MenuPlan,
+    OutsideChoice,
+    PlanRequest,
+    Week,
+    monday_of_week,
+    week_of,
+)
 from canteens.menu_planner.report import evaluate_menus
 from canteens.menu_planner.rules import RULE_SETS
 from canteens.menu_planner.solve import PlannedMeal as PlainMeal
@@ -96,7 +103,7 @@ def plan_for_job(job: PlanJob, progress: Progress) -> dict[str, Any]:
     progress(90, "saving")
     if plan.status == "no_plan":
         raise JobFailed(_("Aucun plan trouvé dans le temps imparti."),
-                        diagnostics=list(plan.diagnostics))
+                        diagnostics=[causes.stored(c) for c in plan.diagnostics])
     stored = store_plan(canteen, request, plan)
     db.session.flush()
     job.plan_id = stored.id
@@ -213,12 +220,13 @@ def _apply_report(stored: StoredPlan, plan: MenuPlan) -> None:
     stored.cost_per_meal_cents = plan.cost_per_meal_cents
     stored.report = {
         "counters": [asdict(c) for c in plan.counters],
-        "violations": [{"rule": v.rule, "by": v.by, "causes": list(v.causes)}
+        "violations": [{"rule": v.rule, "by": v.by,
+                        "causes": [causes.stored(c) for c in v.causes]}
                        for v in plan.violations],
-        "shortfalls": [{"week": f"{s.week[0]}-W{s.week[1]:02d}", "product": s.product,
+        "shortfalls": [{"week": monday_of_week(s.week), "product": s.product,
                         "needed": s.needed, "offered": s.offered} for s in plan.shortfalls],
         "non_local": [asdict(item) for item in plan.non_local],
-        "diagnostics": list(plan.diagnostics),
+        "diagnostics": [causes.stored(c) for c in plan.diagnostics],
         "local_value_cents": plan.local_value_cents,
         "solve_seconds": round(plan.solve_seconds, 1),
         "outside": [outside_json(choice) for choice in plan.outside],

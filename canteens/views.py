@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
-from canteens import calendar, closures, macantine, menus, ordering, services
+from canteens import calendar, causes, closures, macantine, menus, ordering, services
 from canteens import figures as egalim
 from canteens.forms import (
     ClosureForm,
@@ -49,7 +49,7 @@ manager_only = role_required(Role.CANTEEN_MANAGER)
 LABELS = {"course_labels": COURSE_LABELS, "attribute_labels": ATTRIBUTE_LABELS,
           "rule_labels": RULE_LABELS,
           "outside_labels": OUTSIDE_LABELS, "percent": percent,
-          "outside_reason": outside_reason}
+          "outside_reason": outside_reason, "say_cause": causes.say}
 
 
 WEEKS_SHOWN = timedelta(days=10 * 366)  # a week is looked up within ten years of today

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from canteens.menu_planner.catalogue import COURSES, Dish, Product
 from canteens.menu_planner.rules import SCHOOL_RULES, FrequencyRule
@@ -129,13 +130,33 @@ class RuleCount:
 
 
 @dataclass(frozen=True)
+class Cause:
+    """Why a rule is missed, or why no plan came: a stable ``code``, the English
+    ``message`` (for logs and the command line) and the values it quotes in ``params``
+    (numbers, names, ISO dates: JSON as they are), from which the app says it in the
+    reader's language. A week is quoted by its Monday (``week``)."""
+
+    code: str
+    message: str
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def monday_of_week(week: Week) -> str:
+    """The ISO date of the Monday of ``week``, the way causes quote a week."""
+    return date.fromisocalendar(week[0], week[1], 1).isoformat()
+
+
+@dataclass(frozen=True)
 class Violation:
     """A rule the plan breaks, by how much (in the rule's count unit) and why."""
 
     rule: str
     label: str
     by: int
-    causes: tuple[str, ...]
+    causes: tuple[Cause, ...]
 
 
 @dataclass(frozen=True)
@@ -235,7 +256,7 @@ class MenuPlan:
     local_value_cents: int
     local_share_pct: float
     cost_per_meal_cents: int
-    diagnostics: tuple[str, ...]
+    diagnostics: tuple[Cause, ...]
     solver_status: str
     solve_seconds: float
     products: Mapping[str, Product] = field(repr=False, default_factory=dict)

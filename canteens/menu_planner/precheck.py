@@ -9,16 +9,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from canteens.menu_planner.catalogue import Catalogue, Dish
-from canteens.menu_planner.data import PlanRequest, week_of
+from canteens.menu_planner.data import Cause, PlanRequest, monday_of_week, week_of
 from canteens.menu_planner.model import Options, meal_weights
 from canteens.menu_planner.rules import FrequencyRule
 
 STRUCTURE = "menu_structure"
 
 
-def precheck(request: PlanRequest, catalogue: Catalogue, options: Options) -> dict[str, list[str]]:
+def precheck(
+    request: PlanRequest, catalogue: Catalogue, options: Options
+) -> dict[str, list[Cause]]:
     """Causes by rule name (``menu_structure`` for courses with no dish in season)."""
-    causes: dict[str, list[str]] = {}
+    causes: dict[str, list[Cause]] = {}
     for rule in request.rules:
         found = _min_rule_causes(request, catalogue, options, rule)
         found += _max_rule_causes(request, options, rule)
@@ -50,7 +52,7 @@ def _spaced_picks(positions: Sequence[int], gap: int) -> int:
 
 def _min_rule_causes(
     request: PlanRequest, catalogue: Catalogue, options: Options, rule: FrequencyRule
-) -> list[str]:
+) -> list[Cause]:
     if rule.kind != "min":
         return []
     meals, bound = len(options), rule.bound(len(options))
@@ -67,23 +69,28 @@ def _min_rule_causes(
         return []
     in_catalogue = sum(1 for d in catalogue.dishes if rule.counts(d))
     if not in_season:
-        return [
+        return [Cause(
+            "rule_none_in_season",
             f"no dish for '{rule.label}' is in season for these dates "
-            f"({in_catalogue} in the catalogue); the rule asks {bound} of {meals} meals"
-        ]
-    names = ", ".join(sorted(d.name for d in in_season.values()))
-    return [
+            f"({in_catalogue} in the catalogue); the rule asks {bound} of {meals} meals",
+            {"rule": rule.name, "catalogue": in_catalogue, "bound": bound, "meals": meals},
+        )]
+    names = sorted(d.name for d in in_season.values())
+    return [Cause(
+        "rule_few_in_season",
         f"only {len(in_season)} dishes for '{rule.label}' are in season for these dates "
-        f"({in_catalogue} in the catalogue: {names}); without repeating a dish too soon "
-        f"they fill at most {capacity} of {meals} meals, the rule asks {bound}"
-    ]
+        f"({in_catalogue} in the catalogue: {', '.join(names)}); without repeating a dish "
+        f"too soon they fill at most {capacity} of {meals} meals, the rule asks {bound}",
+        {"rule": rule.name, "dishes": len(in_season), "catalogue": in_catalogue,
+         "names": names, "capacity": capacity, "meals": meals, "bound": bound},
+    )]
 
 
 def _has_counted(options: Options, meal: int, rule: FrequencyRule) -> bool:
     return any(rule.counts(d) for c in rule.courses for d in options[meal].get(c, []))
 
 
-def _max_rule_causes(request: PlanRequest, options: Options, rule: FrequencyRule) -> list[str]:
+def _max_rule_causes(request: PlanRequest, options: Options, rule: FrequencyRule) -> list[Cause]:
     if rule.kind != "max":
         return []
     forced = 0
@@ -99,13 +106,15 @@ def _max_rule_causes(request: PlanRequest, options: Options, rule: FrequencyRule
     bound = rule.bound(len(options))
     if forced <= bound:
         return []
-    return [
+    return [Cause(
+        "rule_forced",
         f"on some dates every dish in season for a course counts as '{rule.label}': "
-        f"at least {forced} of {len(options)} meals, the rule allows {bound}"
-    ]
+        f"at least {forced} of {len(options)} meals, the rule allows {bound}",
+        {"rule": rule.name, "forced": forced, "meals": len(options), "bound": bound},
+    )]
 
 
-def _vegetarian_causes(request: PlanRequest, options: Options) -> list[str]:
+def _vegetarian_causes(request: PlanRequest, options: Options) -> list[Cause]:
     if request.vegetarian_meals_per_week <= 0:
         return []
     weeks_with = {
@@ -113,15 +122,18 @@ def _vegetarian_causes(request: PlanRequest, options: Options) -> list[str]:
         for day, by_course in zip(request.dates, options, strict=True)
         if any(d.vegetarian for d in by_course["main"])
     }
-    found = [
-        f"no vegetarian main in season in week {year}-W{week:02d}"
-        for year, week in request.weeks
-        if (year, week) not in weeks_with
+    return [
+        Cause(
+            "no_vegetarian_main",
+            f"no vegetarian main in season in the week of {monday_of_week(week)}",
+            {"week": monday_of_week(week)},
+        )
+        for week in request.weeks
+        if week not in weeks_with
     ]
-    return found
 
 
-def _vegetarian_capacity_causes(request: PlanRequest, options: Options) -> list[str]:
+def _vegetarian_capacity_causes(request: PlanRequest, options: Options) -> list[Cause]:
     """Too few vegetarian mains to serve the weekly ones without repeating a main too soon."""
     mains = {d.id: d for by_course in options for d in by_course["main"] if d.vegetarian}
     capacity = sum(
@@ -137,12 +149,15 @@ def _vegetarian_capacity_causes(request: PlanRequest, options: Options) -> list[
     )
     if capacity >= needed:
         return []
-    names = ", ".join(sorted(d.name for d in mains.values()))
-    return [
-        f"only {len(mains)} vegetarian mains in season for these dates ({names}); without "
-        f"serving a main twice within {request.gap('main')} meals they fill {capacity} of "
-        f"the {needed} vegetarian menus needed"
-    ]
+    names = sorted(d.name for d in mains.values())
+    return [Cause(
+        "few_vegetarian_mains",
+        f"only {len(mains)} vegetarian mains in season for these dates ({', '.join(names)}); "
+        f"without serving a main twice within {request.gap('main')} meals they fill "
+        f"{capacity} of the {needed} vegetarian menus needed",
+        {"mains": len(mains), "names": names, "gap": request.gap("main"),
+         "capacity": capacity, "needed": needed},
+    )]
 
 
 def _cheapest_meal_mc(
@@ -166,7 +181,7 @@ def _cheapest_meal_mc(
     return required + sum(optional[: len(optional) - may_omit])
 
 
-def _budget_causes(request: PlanRequest, catalogue: Catalogue, options: Options) -> list[str]:
+def _budget_causes(request: PlanRequest, catalogue: Catalogue, options: Options) -> list[Cause]:
     budget = request.budget_cents_per_meal
     if budget is None:
         return []
@@ -177,15 +192,21 @@ def _budget_causes(request: PlanRequest, catalogue: Catalogue, options: Options)
     ) / (1000 * sum(weights))
     if cheapest <= budget:
         return []
-    return [
+    return [Cause(
+        "budget_unreachable",
         f"even the cheapest meals in season cost {cheapest:.0f} cents a meal on average "
-        f"(rules aside), over the budget of {budget}"
-    ]
+        f"(rules aside), over the budget of {budget}",
+        {"cheapest_cents": round(cheapest), "budget_cents": budget},
+    )]
 
 
-def _structure_causes(request: PlanRequest, options: Options) -> list[str]:
+def _structure_causes(request: PlanRequest, options: Options) -> list[Cause]:
     return [
-        f"no {course} in season on {day.isoformat()}: the meal goes without"
+        Cause(
+            "course_missing",
+            f"no {course} in season on {day.isoformat()}: the meal goes without",
+            {"course": course, "date": day.isoformat()},
+        )
         for day, by_course in zip(request.dates, options, strict=True)
         for course, dishes in by_course.items()
         if not dishes and course not in request.optional_courses

@@ -13,6 +13,7 @@ from datetime import date
 
 from canteens.menu_planner.catalogue import COURSES, Catalogue, Dish, Product
 from canteens.menu_planner.data import (
+    Cause,
     MenuPlan,
     NonLocalItem,
     PlannedMeal,
@@ -71,7 +72,7 @@ def evaluate_menus(
     request: PlanRequest,
     catalogue: Catalogue,
     menus: Sequence[Mapping[str, Dish]],
-    causes: Mapping[str, Sequence[str]] | None = None,
+    causes: Mapping[str, Sequence[Cause]] | None = None,
     solver_status: str = "EVALUATED",
     solve_seconds: float = 0.0,
 ) -> MenuPlan:
@@ -196,18 +197,24 @@ def _vegetarian_counter(request: PlanRequest, meals: Sequence[PlannedMeal]) -> R
     return RuleCount("vegetarian_weekly", label, met_weeks, weeks, "min", met_weeks >= weeks)
 
 
-def repeats_too_soon(request: PlanRequest, menus: Sequence[Mapping[str, Dish]]) -> list[str]:
-    """Each time a dish comes back within its course's gap, said in words."""
+def repeats_too_soon(
+    request: PlanRequest, menus: Sequence[Mapping[str, Dish]]
+) -> list[Cause]:
+    """Each time a dish comes back within its course's gap (code ``repeated_too_soon``)."""
     repeats = []
     last_seen: dict[str, int] = {}
     for index, menu in enumerate(menus):
         for course, dish in menu.items():
             since = index - last_seen.get(dish.id, -request.gap(course))
             if since < request.gap(course):
-                repeats.append(
-                    f"{dish.name} again after {since} meals on {request.dates[index].isoformat()} "
-                    f"(no {course} twice within {request.gap(course)} meals)"
-                )
+                day, gap = request.dates[index].isoformat(), request.gap(course)
+                repeats.append(Cause(
+                    "repeated_too_soon",
+                    f"{dish.name} again after {since} meals on {day} "
+                    f"(no {course} twice within {gap} meals)",
+                    {"dish": dish.name, "since": since, "date": day, "course": course,
+                     "gap": gap},
+                ))
             last_seen[dish.id] = index
     return repeats
 
@@ -247,8 +254,8 @@ def _other_counters(
 
 def _violations(
     counters: Sequence[RuleCount],
-    causes: Mapping[str, Sequence[str]],
-    found: Mapping[str, Sequence[str]],
+    causes: Mapping[str, Sequence[Cause]],
+    found: Mapping[str, Sequence[Cause]],
 ) -> tuple[Violation, ...]:
     """Each rule not met, by how far from its bound, with the causes before and after solving."""
     return tuple(
@@ -267,13 +274,18 @@ def _found_causes(
     request: PlanRequest,
     menus: Sequence[Mapping[str, Dish]],
     non_local: Sequence[NonLocalItem],
-) -> dict[str, list[str]]:
+) -> dict[str, list[Cause]]:
     """Causes read from the plan itself, by rule name (what the farms could not supply is
     bought outside, see :mod:`canteens.menu_planner.explain`: it breaks no rule)."""
     return {
         "variety": repeats_too_soon(request, menus),
         "local_target": [
-            f"bought elsewhere: {item.product} ({item.origin}), {item.value_cents} cents"
+            Cause(
+                "bought_elsewhere",
+                f"bought elsewhere: {item.product} ({item.origin}), {item.value_cents} cents",
+                {"product": item.product, "origin": item.origin,
+                 "value_cents": item.value_cents},
+            )
             for item in non_local[:5]
         ],
     }

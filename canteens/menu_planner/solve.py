@@ -24,6 +24,7 @@ from datetime import date, timedelta
 
 from canteens.menu_planner.catalogue import Catalogue, load_demo_catalogue
 from canteens.menu_planner.data import (
+    Cause,
     CostOfLocal,
     MenuPlan,
     NonLocalItem,
@@ -41,6 +42,7 @@ from canteens.menu_planner.precheck import precheck
 from canteens.menu_planner.report import evaluate_menus, week_orders
 
 __all__ = [
+    "Cause",
     "CostOfLocal",
     "MenuPlan",
     "NonLocalItem",
@@ -130,7 +132,7 @@ def plan_menus(
     return replace(plan, cost_of_local=comparison)
 
 
-def _no_plan(causes: Mapping[str, Sequence[str]], status: str, seconds: float) -> MenuPlan:
+def _no_plan(causes: Mapping[str, Sequence[Cause]], status: str, seconds: float) -> MenuPlan:
     found = tuple(dict.fromkeys(text for texts in causes.values() for text in texts))
     return MenuPlan(
         status="no_plan",
@@ -143,7 +145,10 @@ def _no_plan(causes: Mapping[str, Sequence[str]], status: str, seconds: float) -
         local_value_cents=0,
         local_share_pct=0.0,
         cost_per_meal_cents=0,
-        diagnostics=found + (f"the solver found no plan in the time limit ({status})",),
+        diagnostics=found + (Cause(
+            "no_plan_in_time", f"the solver found no plan in the time limit ({status})",
+            {"status": status},
+        ),),
         solver_status=status,
         solve_seconds=seconds,
     )

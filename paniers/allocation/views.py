@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from flask import (
     Blueprint,
-    Response,
     flash,
     redirect,
     render_template,
@@ -29,7 +28,7 @@ from paniers.allocation import diagnoses, outcome, packing
 from paniers.allocation import services as allocating
 from paniers.allocation.forms import CompositionForm, composition_prefix
 from paniers.allocation.models import BasketItem
-from paniers.cycles import services
+from paniers.cycles import services, week
 from paniers.cycles.states import CycleStatus
 from paniers.extensions import db
 from paniers.formids import as_id
@@ -155,12 +154,16 @@ def set_composition(cycle_id: int, format_id: int) -> str | BaseResponse:
 
 @blueprint.route("/colisage/<int:point_id>")
 @role_required(Role.COORDINATOR, Role.RELAY_HOST)
-def packing_list(cycle_id: int, point_id: int) -> str | Response:
-    cycle = services.get_cycle(cycle_id)
+def packing_list(cycle_id: int, point_id: int) -> str | BaseResponse:
     point = hosted_point(current_user, point_id)
+    other = week.asked_instead(cycle_id, request.args.get("cycle", type=as_id))
+    if other is not None:
+        return redirect(url_for("allocation.packing_list", cycle_id=other.id, point_id=point.id))
+    cycle = services.get_cycle(cycle_id)
     rows = packing.packing_rows(cycle_id, point.id)
     if request.args.get("format") in ("csv", "xlsx"):
         return download(table_of(packing.PACKING_LIST, rows),
                         f"colisage-{point.code}-{cycle.delivery_date.isoformat()}",
                         request.args.get("format", "csv"))
-    return render_template("allocation/packing.html", cycle=cycle, point=point, rows=rows)
+    return render_template("allocation/packing.html", cycle=cycle, point=point, rows=rows,
+                           deliveries=week.nearby(cycle))

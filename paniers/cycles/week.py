@@ -63,3 +63,11 @@ def chosen(cycle_id: int | None, today: date | None = None) -> OrderCycle | None
     if cycle is None or cycle.status == CycleStatus.DRAFT:
         raise NotFound(_("Cette livraison n'existe pas."))
     return cycle
+
+
+def asked_instead(shown_id: int, asked_id: int | None) -> OrderCycle | None:
+    """The delivery a page's selector asks for (``?cycle=``) when it is not the one the page
+    shows (``None`` when nothing else is asked); a draft or unknown one is not found."""
+    if not asked_id or asked_id == shown_id:
+        return None
+    return chosen(asked_id)

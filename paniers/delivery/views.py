@@ -11,9 +11,11 @@ from canteens.calendar import week_fed_by
 from paniers.accounts.access import role_required
 from paniers.accounts.models import Role
 from paniers.cycles import services as cycles
+from paniers.cycles import week
 from paniers.delivery import planning, services
 from paniers.delivery.forms import PlanningForm, VehicleForm
-from paniers.errors import ServiceError
+from paniers.errors import NotFound, ServiceError
+from paniers.formids import as_id
 from paniers.jobs import services as jobs
 from paniers.points.models import format_window
 
@@ -58,16 +60,29 @@ def edit(vehicle_id: int) -> str | Response:
     return render_template("delivery/edit.html", form=form, vehicle=vehicle)
 
 
+@blueprint.route("/tournees")
+@role_required(Role.COORDINATOR)
+def rounds_this_week() -> Response:
+    """This week's rounds (the delivery worked on now: see :mod:`paniers.cycles.week`)."""
+    cycle = week.chosen(request.args.get("cycle", type=as_id))
+    if cycle is None:
+        raise NotFound(_("Aucune livraison n'est prévue."))
+    return redirect(url_for("delivery.rounds", cycle_id=cycle.id))
+
+
 @blueprint.route("/cycles/<int:cycle_id>/tournees")
 @role_required(Role.COORDINATOR)
-def rounds(cycle_id: int) -> str:
+def rounds(cycle_id: int) -> str | Response:
+    other = week.asked_instead(cycle_id, request.args.get("cycle", type=as_id))
+    if other is not None:
+        return redirect(url_for("delivery.rounds", cycle_id=other.id))
     cycle = cycles.get_cycle(cycle_id)
     routes, unserved = planning.rounds_of(cycle_id)
     return render_template(
         "delivery/rounds.html", cycle=cycle, routes=routes, unserved=unserved,
         planning_form=_planning_form(), **jobs.job_page(cycle_id, "routing"),
         map_data=planning.map_data(routes, unserved, current_app.config.get("MAP_TILE_URL", "")),
-        waiting_s=planning.waiting_s,
+        waiting_s=planning.waiting_s, deliveries=week.nearby(cycle),
     )
 
 

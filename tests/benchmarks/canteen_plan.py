@@ -130,8 +130,9 @@ def report(plan: MenuPlan) -> None:
         standing = f"{counter.rule}: {counter.count} {sign} {counter.bound}"
         print(f"  {mark:6s} {standing}  ({counter.label})")
     for violation in plan.violations:
-        print(f"violated {violation.rule} by {violation.by}: {'; '.join(violation.causes)}")
-    for text in plan.diagnostics:
+        causes = '; '.join(map(str, violation.causes))
+        print(f"violated {violation.rule} by {violation.by}: {causes}")
+    for text in map(str, plan.diagnostics):
         print(f"diagnostic: {text}")
     print("bought outside the farms:")
     for item in plan.non_local:

@@ -112,6 +112,7 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "delivery.fleet": COORDINATOR,
     "delivery.edit": COORDINATOR,
     "delivery.rounds": COORDINATOR,
+    "delivery.rounds_this_week": COORDINATOR,
     "delivery.run_planning": COORDINATOR,
     "delivery.route_sheet": COORDINATOR,
     "notifications.log_page": COORDINATOR,

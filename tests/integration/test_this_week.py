@@ -172,3 +172,36 @@ def test_a_coordinator_reopens_a_closed_evening(browser):
     assert db.session.scalar(select(PickupEvening.id)) is None
     assert db.session.scalar(select(JournalEntry.action).where(
         JournalEntry.action == "evening.reopened")) == "evening.reopened"
+
+
+def test_the_packing_list_offers_the_nearby_deliveries_at_the_same_point(browser):
+    first, second, order = two_deliveries_five_days_apart()
+    allocating.allocate_cycle(first.id)
+    browser.login(COORDINATOR)
+    later = browser.get(f"/coordination/cycles/{second.id}/colisage/{order.point_id}").text
+    assert "Famille Lefebvre" not in later and "Aucune commande pour ce point." in later
+    assert f'<option value="{first.id}"' in later
+    earlier = browser.get(f"/coordination/cycles/{second.id}/colisage/{order.point_id}"
+                          f"?cycle={first.id}", follow_redirects=True)
+    assert earlier.response.request.path == (
+        f"/coordination/cycles/{first.id}/colisage/{order.point_id}")
+    assert "Famille Lefebvre" in earlier.text
+    assert f'<option value="{first.id}" selected' in earlier.html
+
+
+def test_the_rounds_open_on_this_weeks_delivery_and_offer_the_next(browser):
+    first, second, _ = two_deliveries_five_days_apart()
+    draft = cycles.create_cycle(date.today() + timedelta(days=20),
+                                datetime.now(evenings.PARIS) + timedelta(days=15), [])
+    browser.login(COORDINATOR)
+    page = browser.get("/coordination/tournees", follow_redirects=True)
+    assert page.response.request.path == f"/coordination/cycles/{first.id}/tournees"
+    assert f'<option value="{first.id}" selected' in page.html
+    assert f'<option value="{second.id}"' in page.html
+    assert f'<option value="{draft.id}"' not in page.html
+    later = browser.get(f"/coordination/cycles/{first.id}/tournees?cycle={second.id}",
+                        follow_redirects=True)
+    assert later.response.request.path == f"/coordination/cycles/{second.id}/tournees"
+    assert "Les tournées se planifient une fois la répartition faite." in later.text
+    assert browser.get(f"/coordination/cycles/{first.id}/tournees?cycle={draft.id}"
+                       ).status_code == 404
