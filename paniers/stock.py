@@ -20,11 +20,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import bindparam, func, literal, select, true, union_all, update
+from sqlalchemy import (
+    Connection,
+    Select,
+    bindparam,
+    func,
+    literal,
+    select,
+    text,
+    true,
+    union_all,
+    update,
+)
 
 from paniers.cycles.models import BasketFormat, OrderCycle, ProductStock
 from paniers.cycles.states import accepts_orders
@@ -134,23 +145,67 @@ def _lock_order(line: StockLine) -> tuple[bool, int]:
 def take(cycle_id: int, lines: Sequence[StockLine]) -> None:
     """Take the stock of every line at its price, baskets by id then products by id.
 
-    One conditional update per line; only when one changes nothing is the row read
-    again, to say why: sold out (``OutOfStock``), or its price changed since the caller
-    read it (``ServiceError``). The caller rolls back on either."""
+    A conditional update per basket line; on PostgreSQL, the products in one statement
+    (``_TAKE_PRODUCTS``), elsewhere one update apiece. Only when a line takes nothing is
+    its row read again, to say why: sold out (``OutOfStock``), or its price changed since
+    the caller read it (``ServiceError``). The caller rolls back on either."""
     connection = db.session.connection()
-    for line in sorted(lines, key=_lock_order):
+    ordered = sorted(lines, key=_lock_order)
+    products = [line for line in ordered if line.basket_format_id is None]
+    for line in ordered:
         if line.basket_format_id is not None:
             taken = connection.execute(_TAKE_BASKETS, {
                 "p_format": line.basket_format_id, "p_cycle": cycle_id,
                 "p_price": line.unit_price_cents, "p_count": line.quantity})
             if taken.rowcount != 1:  # type: ignore[attr-defined]
                 _refuse_baskets(line)
-        else:
-            taken = connection.execute(_TAKE_PRODUCT, {
-                "p_product": line.product_id, "p_cycle": cycle_id,
-                "p_price": line.unit_price_cents, "p_quantity": line.quantity})
-            if taken.rowcount != 1:  # type: ignore[attr-defined]
-                _refuse_product(cycle_id, line)
+    if (len(products) > 1 and connection.dialect.name == "postgresql"
+            and len({line.product_id for line in products}) == len(products)):
+        _take_products_at_once(connection, cycle_id, products)
+        return
+    for line in products:
+        taken = connection.execute(_TAKE_PRODUCT, {
+            "p_product": line.product_id, "p_cycle": cycle_id,
+            "p_price": line.unit_price_cents, "p_quantity": line.quantity})
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            _refuse_product(cycle_id, line)
+
+
+# Every product line of an order in one round trip (PostgreSQL): the rows are first
+# locked in the lock order (by product id, the ``locked`` CTE: its rows come out sorted,
+# each locked as it comes out), and the update joins them, so that a row is only ever
+# updated once this statement holds its lock, and the locks are taken in the same order
+# as by every other transaction. Each row is updated only if its price is the one read
+# and what is sold stays within what is declared; the rows taken are returned.
+_TAKE_PRODUCTS = text("""
+WITH wanted AS (
+    SELECT w.product_id, w.quantity, w.price_cents
+    FROM unnest(CAST(:p_products AS integer[]), CAST(:p_quantities AS integer[]),
+                CAST(:p_prices AS integer[])) AS w(product_id, quantity, price_cents)
+), locked AS MATERIALIZED (
+    SELECT s.product_id FROM product_stocks AS s
+    WHERE s.cycle_id = :p_cycle AND s.product_id = ANY(CAST(:p_products AS integer[]))
+    ORDER BY s.product_id
+    FOR UPDATE
+)
+UPDATE product_stocks AS s SET sold = s.sold + wanted.quantity
+FROM locked JOIN wanted ON wanted.product_id = locked.product_id
+WHERE s.cycle_id = :p_cycle AND s.product_id = locked.product_id AND s.declared > 0
+  AND s.price_cents = wanted.price_cents AND s.sold + wanted.quantity <= s.declared
+RETURNING s.product_id
+""")
+
+
+def _take_products_at_once(connection: Connection, cycle_id: int,
+                           lines: Sequence[StockLine]) -> None:
+    """``take`` for several product lines (sorted by product id, each product once)."""
+    taken = set(connection.execute(_TAKE_PRODUCTS, {
+        "p_cycle": cycle_id, "p_products": [line.product_id for line in lines],
+        "p_quantities": [line.quantity for line in lines],
+        "p_prices": [line.unit_price_cents for line in lines]}).scalars())
+    for line in lines:
+        if line.product_id not in taken:
+            _refuse_product(cycle_id, line)
 
 
 @dataclass(frozen=True)
@@ -169,30 +224,56 @@ class BasketRoom:
         return max(0, min(basket_format.quota - basket_format.sold, by_weight))
 
 
-def basket_room(cycle_id: int) -> BasketRoom:
-    """The room the week's supply leaves for more baskets (see ``BasketRoom``)."""
-    stocks = db.session.execute(
-        select(ProductStock.declared, ProductStock.sold, Product.unit_weight_g, Product.unit)
-        .join(Product, Product.id == ProductStock.product_id)
-        .where(ProductStock.cycle_id == cycle_id, ProductStock.declared > 0)).all()
+def _room_statement(cycle_id: int, format_ids: Sequence[int]) -> Select[Any]:
+    """One row per product on sale (its supply, what is sold, its weight), each with the
+    weight of the baskets ordered so far and the largest number of distinct products the
+    formats ``format_ids`` need; a single row of nulls but these two when none is."""
+    committed = (select(func.coalesce(func.sum(_formats.c.sold * _formats.c.target_weight_g),
+                                      0))
+                 .where(_formats.c.cycle_id == cycle_id).scalar_subquery())
+    needed = (select(func.coalesce(func.max(_formats.c.min_products), 0))
+              .where(_formats.c.id.in_(format_ids)).scalar_subquery())
+    head = select(committed.label("committed_g"), needed.label("needed")).subquery("head")
+    supply = (select(_stocks.c.declared, _stocks.c.sold, _products.c.unit_weight_g,
+                     _products.c.unit)
+              .join(_products, _products.c.id == _stocks.c.product_id)
+              .where(_stocks.c.cycle_id == cycle_id, _stocks.c.declared > 0)
+              .subquery("supply"))
+    return (select(head.c.committed_g, head.c.needed, supply.c.declared, supply.c.sold,
+                   supply.c.unit_weight_g, supply.c.unit)
+            .select_from(head.outerjoin(supply, true())))
+
+
+def _room(cycle_id: int, format_ids: Sequence[int] = ()) -> tuple[BasketRoom, int]:
+    """The room for more baskets and what the formats ``format_ids`` need: one statement."""
+    rows = db.session.execute(_room_statement(cycle_id, list(format_ids))).all()
+    stocks = [row for row in rows if row.declared is not None]
     supply_g = sum(weight_g(max(0, row.declared - row.sold), row.unit_weight_g, row.unit)
                    for row in stocks)
-    committed_g = db.session.scalar(
-        select(func.coalesce(func.sum(BasketFormat.sold * BasketFormat.target_weight_g), 0))
-        .where(BasketFormat.cycle_id == cycle_id)) or 0
-    return BasketRoom(free_g=supply_g - int(committed_g),
+    room = BasketRoom(free_g=supply_g - int(rows[0].committed_g),
                       products=sum(1 for row in stocks if row.declared > row.sold))
+    return room, int(rows[0].needed)
+
+
+def basket_room(cycle_id: int) -> BasketRoom:
+    """The room the week's supply leaves for more baskets (see ``BasketRoom``)."""
+    return _room(cycle_id)[0]
 
 
 def check_baskets_can_be_filled(cycle_id: int, lines: Sequence[StockLine]) -> None:
     """After an order took its baskets: refuse it when the declared supply cannot fill
     every basket ordered so far, saying how many it could have had. Checked in the
     order's transaction once its stock is taken; two orders at the very same moment may
-    both pass by a basket, which the allocation then settles as a shortage, refunded."""
+    both pass by a basket, which the allocation then settles as a shortage, refunded.
+
+    One statement when there is room (the common case); the formats are read only to
+    say why there is not."""
     ordered = [line for line in lines if line.basket_format_id is not None]
     if not ordered:
         return
-    room = basket_room(cycle_id)
+    room, needed = _room(cycle_id, [line.basket_format_id or 0 for line in ordered])
+    if room.free_g >= 0 and room.products >= needed:
+        return
     for line in ordered:
         basket_format = db.session.get(BasketFormat, line.basket_format_id)
         if basket_format is None:

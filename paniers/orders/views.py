@@ -135,7 +135,10 @@ def preview(form: OrderForm, cycle: OrderCycle) -> OrderSummary | None:
 
 def place(form: OrderForm, cycle: OrderCycle) -> Response | None:
     """A confirmed order: placed, the redirect; else None, the form is shown again with why."""
-    if _checked(form, cycle) is None:
+    # Held until the order is placed: the point and the products stay in the session's
+    # identity map, so that the service finds them there instead of reading each again.
+    checked = _checked(form, cycle)
+    if checked is None:
         return None
     changing = _changing(cycle)
     try:

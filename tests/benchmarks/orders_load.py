@@ -16,7 +16,18 @@ that flash messages do not pile up in the cookie. The buyers use ``http.client``
 form encoded once: on a two-core machine, what the load generator burns is taken from the
 server. Afterwards the database is reconciled: units sold against
 declared and quotas, sold against the order lines, orders without lines. The last line
-is ``orders_per_s=X p95_ms=Y oversold=Z errors=E``; the schema is dropped at the end.
+is ``orders_per_s=X p95_ms=Y oversold=Z errors=E reference_ms=R``; the schema is dropped
+at the end.
+
+``--rush``: the opening of a cycle, when most households order within the first hour.
+``--households`` households (default 300) are logged in beforehand, each with a basket of
+its own (a small or a medium basket or none, and some of the five products, 500 g to
+1.5 kg each); the supply is short (onions for about half of those who want some, baskets
+for about two thirds), so that the last households are told it is sold out. The clock
+starts when they all arrive at once, ``--buyers`` at a time (browsers, each a new
+connection), every household placing its one order. The figures are printed as the
+steady workload's, with the refusals counted apart: ``rush: households=H ordered=N
+sold_out=S orders_per_s=X p95_ms=Y oversold=Z errors=E reference_ms=R``.
 """
 
 from __future__ import annotations
@@ -82,7 +93,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def prepare(admin_url: str, buyers: int) -> tuple[str, str, int]:
+STEADY_SUPPLY = dict.fromkeys(("Pomme de terre", "Carotte", "Poireau", "Oignon", "Chou"),
+                              5_000_000)
+
+
+def prepare(admin_url: str, buyers: int, quotas: tuple[int, int, int] = (1_000_000, 0, 0),
+            supply: dict[str, int] | None = None) -> tuple[str, str, int]:
     """A new schema, migrated, seeded, with an open cycle and ``buyers`` households."""
     schema = f"bench_{uuid.uuid4().hex[:10]}"
     admin = create_engine(admin_url)
@@ -94,8 +110,7 @@ def prepare(admin_url: str, buyers: int) -> tuple[str, str, int]:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         seed_demo()
-        open_week(quotas=(1_000_000, 0, 0), supply=dict.fromkeys(
-            ("Pomme de terre", "Carotte", "Poireau", "Oignon", "Chou"), 5_000_000))
+        open_week(quotas=quotas, supply=STEADY_SUPPLY if supply is None else supply)
         add_households(buyers, prefix="bench")
         before = db.session.scalar(select(func.count(Order.id))) or 0
         db.session.remove()
@@ -127,7 +142,7 @@ def serve(url: str, port: int, web_workers: int, folder: Path,
         [sys.executable, "-m", "gunicorn", "-c", str(REPO_ROOT / "gunicorn.conf.py"),
          "paniers.wsgi:app"], cwd=REPO_ROOT, env=env, stdout=log, stderr=log,
         start_new_session=True)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # workers boot slowly on a machine under load
     try:
         while time.monotonic() < deadline and server.poll() is None:
             try:
@@ -192,6 +207,27 @@ def order_form(page: str) -> dict[str, str]:
     return data
 
 
+RUSH_QUANTITIES = ("0,5", "1", "1,5")
+
+
+def rush_form(page: str, n: int) -> dict[str, str]:
+    """The catalogue form as household ``n`` of the rush fills it in: a small basket, a
+    medium one or none (one household in four buys only produce), and the products whose
+    bit is set in ``n + 1`` (at least one when there is no basket), 500 g to 1.5 kg each."""
+    data = order_form(page)
+    formats = sorted(k for k in data if k.endswith("-count"))
+    for key in formats:
+        data[key] = "0"
+    if n % 4 != 3:
+        data[formats[n % len(formats)]] = "1"
+    products = sorted(k for k in data if k.startswith("products-") and k.endswith("-quantity"))
+    wanted = (n + 1) % (1 << len(products)) or 1
+    for bit, key in enumerate(products):
+        data[key] = RUSH_QUANTITIES[(n + bit) % len(RUSH_QUANTITIES)] if (
+            wanted >> bit) & 1 else ""
+    return data
+
+
 @dataclass(frozen=True)
 class Buyer:
     """A logged-in household: its cookie and its order form, encoded once."""
@@ -200,7 +236,7 @@ class Buyer:
     body: bytes
 
 
-def log_in(base: str, n: int) -> Buyer:
+def log_in(base: str, n: int, rush: bool = False) -> Buyer:
     session = requests.Session()
     login = session.get(f"{base}/connexion")
     answer = session.post(f"{base}/connexion", data={
@@ -213,7 +249,31 @@ def log_in(base: str, n: int) -> Buyer:
     cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
     return Buyer(headers={"Cookie": cookie,
                           "Content-Type": "application/x-www-form-urlencoded"},
-                 body=urlencode(order_form(catalogue.text)).encode())
+                 body=urlencode(rush_form(catalogue.text, n) if rush
+                                else order_form(catalogue.text)).encode())
+
+
+def log_in_all(base: str, households: int, browsers: int) -> list[Buyer]:
+    """Every household of the rush logged in, ``browsers`` at a time (before the clock)."""
+    buyers: list[Buyer | None] = [None] * households
+    numbers = list(range(households))
+    lock = threading.Lock()
+
+    def work() -> None:
+        while True:
+            with lock:
+                if not numbers:
+                    return
+                n = numbers.pop()
+            buyers[n] = log_in(base, n, rush=True)
+
+    threads = [threading.Thread(target=work) for _ in range(min(browsers, households))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(buyers), "a household could not log in"
+    return [buyer for buyer in buyers if buyer is not None]
 
 
 def buy(port: int, buyer: Buyer, until: float, tally: Tally) -> None:
@@ -233,6 +293,43 @@ def buy(port: int, buyer: Buyer, until: float, tally: Tally) -> None:
         if answer.status == 302 and (answer.getheader("Location") or "").endswith(
                 "/mes-commandes"):
             tally.ok(elapsed_ms)
+        else:
+            tally.error(f"HTTP {answer.status}")
+
+
+# What the page says when an order is refused because something is sold out.
+SOLD_OUT = ("plus rien de disponible", "Plus aucun panier de ce format",
+            "Plus assez de paniers", "plus assez de stock", "de quoi composer")
+
+
+def rush_buyer(port: int, waiting: list[Buyer], start: threading.Barrier, tally: Tally,
+               sold_out: list[int]) -> None:
+    """A browser at the opening: waits for the others, then places the orders of the
+    households it takes from ``waiting`` (one each), until none is left."""
+    start.wait()
+    while True:
+        with tally.lock:
+            if not waiting:
+                return
+            buyer = waiting.pop()
+        begin = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            connection.request("POST", "/catalogue", buyer.body, buyer.headers)
+            answer = connection.getresponse()
+            page = answer.read().decode("utf-8", "replace")
+        except (OSError, http.client.HTTPException) as error:
+            tally.error(type(error).__name__)
+            continue
+        finally:
+            connection.close()
+        elapsed_ms = (time.perf_counter() - begin) * 1000
+        if answer.status == 302 and (answer.getheader("Location") or "").endswith(
+                "/mes-commandes"):
+            tally.ok(elapsed_ms)
+        elif answer.status == 200 and any(words in page for words in SOLD_OUT):
+            with tally.lock:  # refused, rightly: answered as fast counts too
+                sold_out.append(int(elapsed_ms))
         else:
             tally.error(f"HTTP {answer.status}")
 
@@ -341,12 +438,23 @@ def main() -> int:
                                                                   DEFAULT_URL))
     parser.add_argument("--broker-url", default=os.environ.get("PANIERS_BENCH_BROKER_URL",
                                                                 REDIS_URL))
+    parser.add_argument("--rush", action="store_true",
+                        help="the opening rush: every household orders once, all at once")
+    parser.add_argument("--households", type=int, default=300,
+                        help="with --rush: households arriving at the opening")
     args = parser.parse_args()
 
     cores = os.cpu_count()
     print(f"machine: {cores} cores, load average {os.getloadavg()[0]:.2f} before the run, "
           f"reference workload {reference_ms():.0f} ms")
-    schema, url, orders_before = prepare(args.database_url, args.buyers)
+    if args.rush:
+        households = args.households
+        schema, url, orders_before = prepare(
+            args.database_url, households, quotas=(households // 3, households // 3, 0),
+            # onions for about half of those who ask for some (one in two, 1 kg each)
+            supply=STEADY_SUPPLY | {"Oignon": households * 250})
+    else:
+        schema, url, orders_before = prepare(args.database_url, args.buyers)
     try:
         return run(args, url, orders_before)
     finally:
@@ -370,16 +478,33 @@ def measure(args: argparse.Namespace, url: str, orders_before: int, folder: Path
     server = serve(url, port, args.web_workers, folder, broker)
     base = f"http://127.0.0.1:{port}"
     tally = Tally()
+    sold_out: list[int] = []
     try:
-        buyers = [log_in(base, n) for n in range(args.buyers)]
-        print(f"{args.buyers} buyers logged in; gunicorn with {args.web_workers} sync workers")
-        cpu_before = cpu_snapshot(server)
-        until = time.monotonic() + args.duration
-        started = time.monotonic()
-        threads = [threading.Thread(target=buy, args=(port, buyer, until, tally))
-                   for buyer in buyers]
-        for thread in threads:
-            thread.start()
+        if args.rush:
+            buyers = log_in_all(base, args.households, args.buyers)
+            print(f"{args.households} households logged in; {args.buyers} browsers at once; "
+                  f"gunicorn with {args.web_workers} workers")
+            waiting = list(reversed(buyers))
+            start = threading.Barrier(args.buyers + 1)
+            threads = [threading.Thread(target=rush_buyer,
+                                        args=(port, waiting, start, tally, sold_out))
+                       for _ in range(args.buyers)]
+            for thread in threads:
+                thread.start()
+            cpu_before = cpu_snapshot(server)
+            started = time.monotonic()
+            start.wait()
+        else:
+            buyers = [log_in(base, n) for n in range(args.buyers)]
+            print(f"{args.buyers} buyers logged in; gunicorn with {args.web_workers} "
+                  "workers")
+            cpu_before = cpu_snapshot(server)
+            until = time.monotonic() + args.duration
+            started = time.monotonic()
+            threads = [threading.Thread(target=buy, args=(port, buyer, until, tally))
+                       for buyer in buyers]
+            for thread in threads:
+                thread.start()
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
@@ -398,7 +523,8 @@ def measure(args: argparse.Namespace, url: str, orders_before: int, folder: Path
     rate = placed / elapsed
     p50, p95 = percentile(tally.latencies_ms, 50), percentile(tally.latencies_ms, 95)
     print(f"orders placed: {placed} in {elapsed:.1f} s by {args.buyers} buyers "
-          f"({stored} stored)")
+          f"({stored} stored)" + (f", {len(sold_out)} refused as sold out (p95 "
+                                  f"{percentile(sold_out, 95):.1f} ms)" if args.rush else ""))
     slowest = max(tally.latencies_ms, default=0.0)
     print(f"latency: p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {slowest:.1f} ms")
     print(f"errors: {tally.errors or 'none'}; reconciliation: {figures}")
@@ -407,10 +533,18 @@ def measure(args: argparse.Namespace, url: str, orders_before: int, folder: Path
         busy = (cpu_after["machine"] - cpu_before["machine"]) / (elapsed * (cores or 1))
         print(f"machine busy {busy:.0%} of its {cores} cores: near 100 %, the CPU is the "
               "limit; well below, waiting is (locks, round trips)")
+    reference = reference_ms()
     print(f"machine: {cores} cores, load average {load:.2f} at the end of the run, "
-          f"reference workload {reference_ms():.0f} ms")
-    print(f"orders_per_s={rate:.1f} p95_ms={p95:.1f} oversold={figures['oversold']} "
-          f"errors={errors}")
+          f"reference workload {reference:.0f} ms")
+    if args.rush:
+        # every household answered: ordered, told it is sold out, or an error
+        errors += abs(args.households - placed - len(sold_out) - sum(tally.errors.values()))
+        print(f"rush: households={args.households} ordered={placed} sold_out={len(sold_out)} "
+              f"orders_per_s={rate:.1f} p95_ms={p95:.1f} oversold={figures['oversold']} "
+              f"errors={errors} reference_ms={reference:.0f}")
+    else:
+        print(f"orders_per_s={rate:.1f} p95_ms={p95:.1f} oversold={figures['oversold']} "
+              f"errors={errors} reference_ms={reference:.0f}")
     return 0 if figures["oversold"] == 0 and errors == 0 else 1
 
 

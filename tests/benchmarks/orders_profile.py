@@ -42,6 +42,7 @@ from tests.benchmarks.orders_load import (  # noqa: E402
     drop,
     order_form,
     prepare,
+    reference_ms,
 )
 
 
@@ -102,6 +103,7 @@ def run(args: argparse.Namespace, url: str) -> int:
         recording["on"] = False
         print("\n".join(f"  {n + 1:2d}. {line}" for n, line in enumerate(shown)))
     counts.update(sql=0, commits=0)
+    reference = reference_ms()
     wall, cpu = time.perf_counter(), time.process_time()
     for _ in range(args.orders):
         post()
@@ -132,7 +134,8 @@ def run(args: argparse.Namespace, url: str) -> int:
     with app.app_context():
         db.engine.dispose()
     print(f"{args.orders} orders in {wall:.2f} s wall, {cpu:.2f} s CPU (this process); "
-          f"load average {os.getloadavg()[0]:.2f}")
+          f"load average {os.getloadavg()[0]:.2f}, reference workload {reference_ms():.0f} ms "
+          f"(before the orders: {reference:.0f} ms)")
     print(f"ms_per_order={wall / args.orders * 1000:.2f} "
           f"cpu_ms_per_order={cpu / args.orders * 1000:.2f} "
           f"sql_per_order={sql:.1f} commits_per_order={commits:.1f}")

@@ -220,3 +220,54 @@ def test_an_order_placed_while_its_price_changes_is_refused_and_writes_nothing(p
     assert db.session.scalar(select(func.count(Order.id)).where(Order.cycle_id == cycle.id)) == 0
     assert sold(cycle.id)["small"][0] == 0
     assert sold(cycle.id)["Pomme de terre"][0] == 0
+
+
+def test_an_order_of_several_products_takes_them_all_or_none_and_says_which_failed(
+        pg_app, monkeypatch):
+    """The products of an order are taken together (one statement on PostgreSQL): the one
+    sold out, or whose price changed since it was read, is named, and the others are not
+    taken either; the same order that fits takes every line, nothing more."""
+    cycle = open_week(supply={"Pomme de terre": 50_000, "Carotte": 50_000, "Oignon": 1_500})
+    point_id = orderable_points()[0].id
+    ids = {name: product(name).id for name in ("Pomme de terre", "Carotte", "Oignon")}
+    household = user("foyer@paniers.demo")
+
+    def taken() -> dict[str, int]:
+        return {name: sold(cycle.id)[name][0] for name in ids}
+
+    def order(onions: int) -> orders.Order:
+        return orders.place_order(household, cycle.id, point_id, orders.Cart(baskets={}, products={
+            ids["Pomme de terre"]: 1000, ids["Carotte"]: 2000, ids["Oignon"]: onions}))
+
+    with pytest.raises(ServiceError, match="Oignon : plus assez de stock, il reste 1,5"):
+        order(2000)
+    assert taken() == {"Pomme de terre": 0, "Carotte": 0, "Oignon": 0}
+
+    db.session.execute(update(ProductStock).where(
+        ProductStock.cycle_id == cycle.id, ProductStock.product_id == ids["Carotte"]
+    ).values(price_cents=ProductStock.price_cents + 20))
+    db.session.commit()
+    placed = order(1000)  # at the new price, read when it starts
+    assert sorted((line.product_id, line.quantity) for line in placed.lines) == sorted(
+        [(ids["Pomme de terre"], 1000), (ids["Carotte"], 2000), (ids["Oignon"], 1000)])
+    assert taken() == {"Pomme de terre": 1000, "Carotte": 2000, "Oignon": 1000}
+    with pytest.raises(ServiceError, match="Oignon : plus assez de stock"):
+        order(1000)
+
+    farmer = create_engine(db.engine.url)
+    writing_payment = payments.new_payment
+
+    def new_price_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        with farmer.begin() as connection:
+            connection.execute(update(ProductStock).where(
+                ProductStock.cycle_id == cycle.id, ProductStock.product_id == ids["Carotte"]
+            ).values(price_cents=ProductStock.price_cents + 20))
+        return writing_payment(*args, **kwargs)
+
+    monkeypatch.setattr(payments, "new_payment", new_price_meanwhile)
+    try:
+        with pytest.raises(ServiceError, match="Carotte : le prix vient de changer"):
+            order(500)
+    finally:
+        farmer.dispose()
+    assert taken() == {"Pomme de terre": 1000, "Carotte": 2000, "Oignon": 1000}
