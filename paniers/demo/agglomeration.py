@@ -51,6 +51,7 @@ from paniers.transaction import transaction
 from paniers.types import utcnow
 from producers import services as producers
 from producers.models import Farm, Product
+from producers.services import MAX_COUNT, MAX_QUANTITY
 from producers.units import Unit, base_per_unit
 
 # The 36 towns of the agglomeration: name, centre (lat, lon), inhabitants (rounded).
@@ -387,7 +388,8 @@ def declare_supply(cycle: OrderCycle, households: int, seed: int) -> None:
                    else rng.sample(gardens, min(rng.randint(3, 5), len(gardens))))
         for farm_id in sellers:
             units = rng.randint(20, 60) if product.unit == Unit.KG else rng.randint(15, 40)
-            amount = round(units * scale / len(sellers) * 3) * base_per_unit(product.unit)
+            amount = min(round(units * scale / len(sellers) * 1.5) * base_per_unit(product.unit),
+                         MAX_QUANTITY.get(Unit(product.unit), MAX_COUNT))  # the form's bound
             price = round(product.reference_price_cents * rng.uniform(0.9, 1.1))
             lines.setdefault(farm_id, []).append(producers.SupplyLine(product.id, max(
                 amount, base_per_unit(product.unit)), price))
@@ -454,7 +456,9 @@ def place_canteen_orders(agglomeration: Agglomeration, cycle_id: int) -> int:
         canteen = db.session.scalar(select(Canteen).where(Canteen.code == code))
         if manager is None or canteen is None:
             continue
-        wanted = {s.product_id: s.remaining // 40 // 1000 * 1000 for s in stocks[:5]}
+        # A fortieth of what is left, at least a kilogram where a kilogram is left.
+        wanted = {s.product_id: max(1, s.remaining // 40 // 1000) * 1000
+                  for s in stocks[:5] if s.remaining >= 1000}
         wanted = {k: v for k, v in wanted.items() if v}
         if not wanted:
             continue

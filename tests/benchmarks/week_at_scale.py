@@ -57,7 +57,12 @@ from paniers.extensions import db  # noqa: E402
 from paniers.migrate import upgrade  # noqa: E402
 from tests.benchmarks.orders_load import reference_ms  # noqa: E402
 from tests.support.services import REDIS_URL, redis_celery, unique_queue  # noqa: E402
-from tests.support.workers import WorkerProcess, forget_queue, wait_until  # noqa: E402
+from tests.support.workers import (  # noqa: E402
+    WorkerProcess,
+    forget_queue,
+    priority_lists,
+    wait_until,
+)
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DATABASE = "paniers_scale"
@@ -194,7 +199,8 @@ def wait_job(cycle_id: int, kind: str, timeout_s: float) -> Any:
 def queue_length(queue: str) -> int:
     client = redis.Redis.from_url(REDIS_URL)
     try:
-        return int(client.llen(queue)) + int(client.hlen("unacked"))
+        waiting = sum(int(client.llen(key)) for key in (queue, *priority_lists(queue)))
+        return waiting + int(client.hlen("unacked"))
     finally:
         client.close()
 
@@ -297,8 +303,11 @@ def week(clock: Clock, args: argparse.Namespace, queue: str, url: str, agglomera
     figures["orders"] = fresh(select(func.count(Order.id)).where(Order.cycle_id == cycle_id))
     figures["routes"] = fresh(select(func.count(m["Route"].id)).where(
         m["Route"].cycle_id == cycle_id))
-    figures["unserved"] = fresh(select(func.count(m["UnservedPoint"].id)).where(
-        m["UnservedPoint"].cycle_id == cycle_id))
+    unserved = m["UnservedPoint"]
+    figures["unserved_reasons"] = dict(db.session.execute(
+        select(unserved.reason, func.count(unserved.id)).where(unserved.cycle_id == cycle_id)
+        .group_by(unserved.reason)).all())
+    figures["unserved"] = sum(figures["unserved_reasons"].values())
     return figures
 
 
@@ -340,6 +349,8 @@ def report(args: argparse.Namespace, figures: dict[str, Any]) -> int:
     allocation = figures["allocation"]
     print(f"allocation: {', '.join(f'{k}={v}' for k, v in sorted(allocation.items()))}")
     print(f"rounds: {', '.join(f'{k}={v}' for k, v in sorted(figures['routing'].items()))}")
+    if figures["unserved_reasons"]:
+        print(f"unserved points by reason: {figures['unserved_reasons']}")
     workers = figures["worker_peak_kb"]
     web_mb = max(figures["placer_peak_kb"],
                  resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
