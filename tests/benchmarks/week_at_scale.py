@@ -303,6 +303,11 @@ def week(clock: Clock, args: argparse.Namespace, queue: str, url: str, agglomera
     figures["orders"] = fresh(select(func.count(Order.id)).where(Order.cycle_id == cycle_id))
     figures["routes"] = fresh(select(func.count(m["Route"].id)).where(
         m["Route"].cycle_id == cycle_id))
+    from paniers.delivery.loads import point_loads
+
+    loads = point_loads(cycle_id).values()
+    figures["loads"] = (len(loads), sum(load.weight_g for load in loads) // 1000,
+                        sum(load.crates for load in loads))
     unserved = m["UnservedPoint"]
     figures["unserved_reasons"] = dict(db.session.execute(
         select(unserved.reason, func.count(unserved.id)).where(unserved.cycle_id == cycle_id)
@@ -348,7 +353,8 @@ def report(args: argparse.Namespace, figures: dict[str, Any]) -> int:
           f"({placed / slowest if slowest else 0:.0f} orders/s in all)")
     allocation = figures["allocation"]
     print(f"allocation: {', '.join(f'{k}={v}' for k, v in sorted(allocation.items()))}")
-    print(f"rounds: {', '.join(f'{k}={v}' for k, v in sorted(figures['routing'].items()))}")
+    print(f"rounds: {', '.join(f'{k}={v}' for k, v in sorted(figures['routing'].items()))}; "
+          "the week's loads: {} points, {} kg, {} crates".format(*figures["loads"]))
     if figures["unserved_reasons"]:
         print(f"unserved points by reason: {figures['unserved_reasons']}")
     workers = figures["worker_peak_kb"]
