@@ -169,9 +169,6 @@ class Agglomeration:
     canteens: tuple[tuple[str, CanteenKind, int, str, int, int], ...]
     households: tuple[Household, ...] = field(repr=False)
 
-    def points_of_kind(self, *kinds: str) -> list[str]:
-        return [r["id"] for r in _csv_rows(self.network[NETWORK]) if r["kind"] in kinds]
-
 
 @dataclass(frozen=True)
 class Intent:
@@ -190,11 +187,6 @@ def _csv(columns: Sequence[str], records: Iterable[Sequence[object]], note: str)
     writer.writerow(columns)
     writer.writerows(records)
     return out.getvalue().encode()
-
-
-def _csv_rows(text: bytes) -> list[dict[str, str]]:
-    lines = [line for line in text.decode().splitlines() if not line.startswith("#")]
-    return list(csv.DictReader(lines))
 
 
 def _jitter(rng: random.Random, lat: float, lon: float, spread: float = 0.006) -> tuple[str, str]:
