@@ -34,6 +34,7 @@ from paniers.accounts.models import Role, User
 from paniers.cycles import services as cycles
 from paniers.cycles.models import OrderCycle, ProductStock
 from paniers.cycles.states import default_cutoff
+from paniers.delivery.models import Vehicle
 from paniers.demo.data import DATA, rows
 from paniers.demo.seed import DEMO_PASSWORD
 from paniers.errors import ServiceError
@@ -140,6 +141,7 @@ FLEET_ROWS = (
     ("bike-lievin", "cargo_bike", "Vélo cargo Liévin", "hub-lievin", 120, 8, "Fri 08:00-18:00",
      "25", "0.05"),
 )
+LONG_HAUL_VAN = "van-loos-2"
 # The week's mix.
 SUBSCRIBED = 0.30  # of the households, a weekly or fortnightly basket
 FORTNIGHTLY = 0.25  # of the subscriptions
@@ -310,6 +312,10 @@ def load(agglomeration: Agglomeration) -> None:
     if not result.ok:
         raise RuntimeError("the generated network does not import: "
                            + "; ".join(str(problem) for problem in result.problems))
+    # Lille and Dunkerque are a run of their own, as in the demo: the second Loos van.
+    shuttle = db.session.scalar(select(Vehicle).where(Vehicle.code == LONG_HAUL_VAN))
+    if shuttle is not None:
+        shuttle.long_haul = True
     db.session.flush()
     template = User(email="-", name="-", role=Role.HOUSEHOLD)
     template.set_password(DEMO_PASSWORD)  # hashed once: hashing is slow by design

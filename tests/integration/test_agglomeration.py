@@ -38,6 +38,9 @@ def test_a_small_agglomeration_loads_once_and_orders_its_week(app):
     lievin = db.session.scalar(select(Hub.id).where(Hub.code == "hub-lievin"))
     assert count(select(Vehicle.id).where(Vehicle.hub_id == lievin)) == 4
     assert count(select(Vehicle.id).where(Vehicle.kind == "truck")) == 2
+    # the Lille and Dunkerque run (beside the demo's own, "van-2", in this database)
+    assert "van-loos-2" in {v.code for v in db.session.scalars(select(Vehicle).where(
+        Vehicle.long_haul.is_(True)))}
     assert count(select(PickupPoint.id).where(PickupPoint.town == "Vimy")) >= 1
 
     cycle = open_week(agglomeration, date.today() + timedelta(days=9))
