@@ -23,15 +23,25 @@ class BrokerUnavailable(ServiceError):
     status_code = 503
 
 
-def enqueue(task_name: str, *args: Any) -> str:
+# The priority of bulk work (the e-mails): a week's opening queues one message per
+# household, and the cycle's steps (close, allocate, plan the rounds), queued at the
+# default priority (0, the highest on Redis), must not wait behind thousands of them.
+# Redis keeps one list per priority step (0, 3, 6, 9) and the workers empty the highest
+# first; the filesystem broker ignores it.
+BULK_PRIORITY = 6
+
+
+def enqueue(task_name: str, *args: Any, priority: int | None = None) -> str:
     """Queue ``task_name(*args)`` for the workers; return the task id.
 
     Nobody waits for the result (progress is in the database), so the result backend
-    is not involved: only the broker has to answer.
+    is not involved: only the broker has to answer. ``priority``: ``BULK_PRIORITY`` for
+    work that may wait behind the cycle's steps.
     """
     celery = current_app.extensions["celery"]
+    options = {} if priority is None else {"priority": priority}
     try:
-        return str(celery.send_task(task_name, args=args, ignore_result=True).id)
+        return str(celery.send_task(task_name, args=args, ignore_result=True, **options).id)
     except (OperationalError, OSError, RedisError) as error:
         log.error("could not queue %s%r: %s", task_name, args, error)
         raise BrokerUnavailable(_(

@@ -64,6 +64,22 @@ def seed_demo_command(if_empty: bool, live_week: bool) -> None:
         click.echo(f"  {'farmer':<16} {email:<32} {name}")
 
 
+@click.command("seed-agglomeration")
+@click.option("--households", default=5000, show_default=True, type=click.IntRange(0))
+@click.option("--seed", default=1, show_default=True, type=int)
+@with_appcontext
+def seed_agglomeration_command(households: int, seed: int) -> None:
+    """Load the generated Lens-Liévin agglomeration: 2 hubs, 80 points, 30 farms, 12
+    canteens, 8 vehicles and HOUSEHOLDS households (the same for the same --seed)."""
+    from paniers.demo.agglomeration import generate, load
+
+    agglomeration = generate(households, seed)
+    load(agglomeration)
+    subscribed = sum(h.subscription is not None for h in agglomeration.households)
+    click.echo(f"agglomeration loaded (seed {seed}): {households} households, "
+               f"{subscribed} subscribed; password: {DEMO_PASSWORD}")
+
+
 @click.command("create-coordinator")
 @click.argument("email")
 @click.option("--name", required=True, help="Le nom de la personne.")
@@ -90,4 +106,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_coordinator_command)
     app.cli.add_command(db_group)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(seed_agglomeration_command)
     app.cli.add_command(network_group)

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
 
 from paniers.allocation import diagnoses
 from paniers.allocation.models import AllocationLine, BasketItem, Shortage
@@ -25,7 +26,7 @@ from paniers.extensions import db
 from paniers.jobs.models import CycleJob
 from paniers.jobs.runner import Progress
 from paniers.journal import services as journal
-from paniers.notifications.services import notify_shortage
+from paniers.notifications.services import notify_shortages
 from paniers.orders.models import Order, OrderLine, OrderStatus
 from paniers.transaction import transaction
 from paniers.types import utcnow
@@ -53,6 +54,7 @@ def week_input(cycle: OrderCycle) -> tuple[
     ).all()
     orders = db.session.scalars(
         select(Order).where(Order.cycle_id == cycle.id, Order.status.in_(LIVE))
+        .options(selectinload(Order.lines))  # one query for all lines, not one per order
         .order_by(Order.placed_dt, Order.id)
     ).all()
     demand = [
@@ -174,8 +176,7 @@ def publish_allocation(cycle_id: int) -> list[int]:
             cycle.published_dt = utcnow()
             journal.record_cycle("allocation.published", cycle, short=len(short_orders))
     enqueue("paniers.payments.tasks.refund_cycle_shortages", cycle_id)
-    for order_id in short_orders:
-        notify_shortage(order_id)
+    notify_shortages(short_orders)
     return short_orders
 
 

@@ -6,10 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from paniers.allocation.models import BasketItem, Shortage
 from paniers.extensions import db
 from paniers.orders.models import Order, OrderStatus
+from producers.models import Product
 from producers.units import weight_g
 
 # One crate per basket; loose produce and canteen orders travel in crates of about 10 kg.
@@ -35,8 +37,10 @@ def point_loads(cycle_id: int) -> dict[int, PointLoad]:
     loose: dict[int, int] = defaultdict(int)
     # per point: weight, crates, orders, baskets
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    products = {p.id: p for p in db.session.scalars(select(Product))}
     for order in db.session.scalars(select(Order).where(
-            Order.cycle_id == cycle_id, Order.status != OrderStatus.CANCELLED)):
+            Order.cycle_id == cycle_id, Order.status != OrderStatus.CANCELLED)
+            .options(selectinload(Order.lines))):  # one query for the lines, not one an order
         total = totals[order.point_id]
         total[2] += 1
         for line in order.lines:
@@ -46,7 +50,8 @@ def point_loads(cycle_id: int) -> dict[int, PointLoad]:
                 total[1] += served
                 total[3] += served
             else:
-                grams = weight_g(served, line.product.unit_weight_g, line.product.unit)
+                product = products[line.product_id]
+                grams = weight_g(served, product.unit_weight_g, product.unit)
                 total[0] += grams
                 loose[order.point_id] += grams
     return {

@@ -20,9 +20,10 @@ from typing import Any
 from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import selectinload
 
 from paniers.accounts.models import Membership, Role, User
-from paniers.background import BrokerUnavailable, enqueue
+from paniers.background import BULK_PRIORITY, BrokerUnavailable, enqueue
 from paniers.cycles.models import OrderCycle
 from paniers.cycles.states import PARIS, CycleStatus
 from paniers.extensions import db
@@ -65,8 +66,25 @@ def set_preferences(user: User, wanted: set[str]) -> None:
         db.session.add(row)
 
 
+def _reachable(user: User) -> bool:
+    return not (user.email.endswith(DELETED_DOMAIN) or user.deactivated_dt is not None)
+
+
+def _refusing(user_ids: set[int], kind: str) -> set[int]:
+    """Those of ``user_ids`` who turned ``kind`` off: one query for a whole mailing (the
+    week's opening goes to every household), by chunks the databases accept."""
+    if kind in ALWAYS_SENT or not user_ids:
+        return set()
+    ids, refused = sorted(user_ids), set()
+    for start in range(0, len(ids), 1000):
+        refused.update(db.session.scalars(select(NotificationPreference.user_id).where(
+            NotificationPreference.kind == kind, NotificationPreference.enabled.is_(False),
+            NotificationPreference.user_id.in_(ids[start:start + 1000]))))
+    return refused
+
+
 def wants(user: User, kind: str) -> bool:
-    if user.email.endswith(DELETED_DOMAIN) or user.deactivated_dt is not None:
+    if not _reachable(user):
         return False
     if kind in ALWAYS_SENT:
         return True
@@ -96,8 +114,9 @@ def _queue(wanted: list[tuple[User, dict[str, Any]]], kind: str) -> list[int]:
     """Add a pending message per (user, facts) unless its key exists; send the pending ones."""
     now = utcnow()
     rows, keys = [], []
+    refused = _refusing({user.id for user, _about in wanted}, kind)
     for user, about in wanted:
-        if not wants(user, kind):
+        if user.id in refused or not _reachable(user):
             continue
         reference = about.pop("reference", "")
         key = message_key(kind, user.id, order_id=about.get("order_id"),
@@ -165,7 +184,7 @@ def hand_to_workers(message_id: int) -> None:
 
 def _hand_to_workers(message_id: int) -> None:
     try:
-        enqueue(SEND_TASK, message_id)
+        enqueue(SEND_TASK, message_id, priority=BULK_PRIORITY)  # after the cycle's steps
     except BrokerUnavailable:  # the message stays pending: the sweep sends it later
         log.warning("broker down: message %s will be sent by the sweep", message_id)
 
@@ -197,6 +216,18 @@ def notify_shortage(order_id: int) -> list[int]:
     message lists the order's shortages as they are when it is sent.
     """
     return _about_order(Kind.SHORTAGE, order_id)
+
+
+def notify_shortages(order_ids: list[int]) -> list[int]:
+    """:func:`notify_shortage` for many orders (a week's publication): the orders and
+    their households read at once, the messages written in one insert."""
+    found: list[Order] = []
+    for start in range(0, len(order_ids), 1000):
+        found += db.session.scalars(select(Order).where(
+            Order.id.in_(order_ids[start:start + 1000]), Order.canteen_id.is_(None))
+            .options(selectinload(Order.user)).order_by(Order.id))
+    return _queue([(order.user, {"order_id": order.id, "cycle_id": order.cycle_id})
+                   for order in found], Kind.SHORTAGE)
 
 
 def notify_refund(order_id: int, amount_cents: int, reference: str = "") -> list[int]:

@@ -203,8 +203,11 @@ def due_subscriptions(cycle: OrderCycle) -> list[int]:
     return list(db.session.scalars(query.order_by(Subscription.id)))
 
 
-def place_subscription_orders(cycle_id: int, now: datetime | None = None) -> OpeningReport:
-    """Turn each due subscription into an order of the open cycle; safe to run twice.
+def place_subscription_orders(cycle_id: int, now: datetime | None = None,
+                              only: list[int] | None = None) -> OpeningReport:
+    """Turn each due subscription (of ``only``, when given: a worker's share of a large
+    week) into an order of the open cycle; safe to run twice, and from several workers
+    at once.
 
     Each subscription is a use case of its own (an order, or a run saying why not), so
     this is never called inside another transaction."""
@@ -214,7 +217,11 @@ def place_subscription_orders(cycle_id: int, now: datetime | None = None) -> Ope
     cycle = db.session.get(OrderCycle, cycle_id)
     if cycle is None or cycle.status != CycleStatus.OPEN:
         return report
-    for subscription_id in due_subscriptions(cycle):
+    due = due_subscriptions(cycle)
+    if only is not None:
+        share = set(only)
+        due = [subscription_id for subscription_id in due if subscription_id in share]
+    for subscription_id in due:
         outcome, order_id = _run_one(subscription_id, cycle, now)
         if outcome == RunOutcome.ORDERED and order_id is not None:
             report.ordered.append(order_id)

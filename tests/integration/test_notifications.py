@@ -174,3 +174,22 @@ def test_without_a_mail_server_messages_go_to_the_outbox_folder(app, tmp_path):
                                        f"{user(HOUSEHOLD).id}.eml"]
     assert b"Content-Type: text/calendar" in files[0].read_bytes()
     assert app.inbox.to(HOUSEHOLD, "Commande n°") == []
+
+
+def test_a_publication_tells_each_short_order_once_unless_its_household_said_no(app):
+    from paniers.notifications.models import NotificationPreference
+    from tests.support.accounts import register_confirmed
+
+    cycle = open_week()
+    register_confirmed("sans-avis@paniers.demo", "Sans Avis", "motdepasse-long")
+    quiet = user("sans-avis@paniers.demo")
+    db.session.add(NotificationPreference(user_id=quiet.id, kind=Kind.SHORTAGE, enabled=False))
+    db.session.commit()
+    mine = place(cycle)
+    theirs = orders.place_order(quiet, cycle.id, user(HOUSEHOLD).point_id,
+                                orders.Cart({}, {product("Œufs").id: 1}))
+    queued = notifications.notify_shortages([mine.id, theirs.id])
+    assert len(queued) == 1
+    notifications.notify_shortages([mine.id, theirs.id])  # published twice
+    assert len(sent(Kind.SHORTAGE)) == 1
+    assert sent(Kind.SHORTAGE, "sans-avis@paniers.demo") == []

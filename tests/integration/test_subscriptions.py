@@ -238,3 +238,39 @@ def test_extras_typed_in_sale_units_are_kept_in_base_amounts_and_shown_back(brow
     sub = db.session.scalar(select(Subscription))
     assert [(e.product.name, e.quantity) for e in sub.extras] == [("Pomme de terre", 1500)]
     assert 'value="1,5"' in browser.get("/abonnement/").html
+
+
+def test_a_large_opening_is_shared_between_workers_and_told_once_all_are_placed(monkeypatch):
+    from paniers.subscriptions import tasks
+
+    emails = [HOUSEHOLD, "abo-a@paniers.demo", "abo-b@paniers.demo"]
+    for email in emails[1:]:
+        register_confirmed(email, "Abonné", "motdepasse-long")
+    point_id = user(HOUSEHOLD).point_id  # all at the demo household's point
+    subs = [subscriptions.subscribe(user(email), subscriptions.Plan(point_id, "small"))
+            for email in emails]
+    monkeypatch.setattr(tasks, "SHARE", 1)
+    queued = []
+    monkeypatch.setattr(tasks, "enqueue", lambda name, *args: queued.append((name, args)))
+    cycle = open_week()
+
+    def told():
+        db.session.expire_all()
+        return db.session.scalars(select(OutboundMessage.user_id).where(
+            OutboundMessage.kind == Kind.CYCLE_OPEN)).all()
+
+    tasks.open_cycle_for_subscribers(cycle.id)
+    assert len(subscription_orders(cycle.id)) == 1  # its own share
+    assert [args for _name, args in queued] == [(cycle.id, [subs[1].id]),
+                                                (cycle.id, [subs[2].id])]
+    assert told() == []  # not before every subscription has its order
+    assert {name for name, _args in queued} == {tasks.PLACE_SHARE}
+    # The other workers, in any order:
+    tasks.place_subscriptions(*queued[1][1])
+    assert told() == []
+    tasks.place_subscriptions(*queued[0][1])
+    tasks.place_subscriptions(*queued[0][1])  # delivered twice: nothing more
+    assert len(subscription_orders(cycle.id)) == 3
+    households = told()
+    assert {user(email).id for email in emails} <= set(households)
+    assert len(households) == len(set(households))  # each told once

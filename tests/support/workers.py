@@ -148,11 +148,18 @@ class KilledRun:
     logs: str
 
 
+def priority_lists(queue: str) -> list[str]:
+    """The lists Kombu keeps beside a Redis queue for its lower priorities (the e-mails,
+    ``BULK_PRIORITY``)."""
+    return [f"{queue}\x06\x16{step}" for step in (3, 6, 9)]
+
+
 def forget_queue(queue: str) -> None:
     """Remove the test's queue and its bindings from Redis."""
     client = redis.Redis.from_url(REDIS_URL)
     try:
-        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+        client.delete(queue, *priority_lists(queue), f"_kombu.binding.{queue}",
+                      f"_kombu.binding_permanent.{queue}")
     finally:
         client.close()
 
