@@ -122,7 +122,8 @@ RURAL_TOWNS = ("Ablain-Saint-Nazaire", "Acheville", "Bénifontaine", "Bouvigny-B
 # id, kind, name, hub, capacity kg, crates, shift, max km, cost per km (EUR). At this
 # scale a point receives 30 to 40 crates (a basket each): the crates, not the kilograms,
 # fill a vehicle first, so these are large ones (a 20 m3 van takes about 150 crates of
-# 60 x 40 cm stacked five high, a 7.5 t box truck 400, a 3.5 t one with a tail lift 200).
+# 60 x 40 cm stacked five high, a 7.5 t box truck 400). Each hub has a truck: the week's
+# 3,300 crates need the local vehicles' three trips of 1,266 crates.
 FLEET_ROWS = (
     ("van-loos-1", "van", "Fourgon GNV 20 m³ 1", "hub-loos", 1200, 150, "Fri 06:00-17:00", "",
      "0.35"),
@@ -136,8 +137,8 @@ FLEET_ROWS = (
      "", "0.35"),
     ("van-lievin-2", "van", "Fourgon GNV 20 m³ 4", "hub-lievin", 1200, 150, "Fri 06:00-17:00",
      "", "0.35"),
-    ("truck-lievin", "truck", "Porteur 3,5 t à hayon", "hub-lievin", 1200, 200,
-     "Fri 05:00-16:00", "", "0.45"),
+    ("truck-lievin", "truck", "Porteur 7,5 t Liévin", "hub-lievin", 3000, 400,
+     "Fri 05:00-16:00", "", "0.60"),
     ("bike-lievin", "cargo_bike", "Vélo cargo Liévin", "hub-lievin", 120, 8, "Fri 08:00-18:00",
      "25", "0.05"),
 )
