@@ -106,13 +106,14 @@ FALLBACK_FIRST_SOLUTION = "PARALLEL_CHEAPEST_INSERTION"
 # the Solomon maps, but stays right on larger maps and in towns).
 # On 200 to 300 stops (Gehring & Homberger, generated rural rounds) a local search
 # after each rebuild costs 100 ms to seconds, and the descent from parallel
-# insertions' first plan (30-50 % above the best known) takes most of 10 s: starting
-# from savings (10-25 % above) and annealing plain ruins and rebuilds gave 5 to 10
-# times more iterations and better plans on every family, Solomon's included.
+# insertions' first plan (30-55 % above the best known there, savings' is 10-40 %)
+# took most of 10 s. Starting both searches from savings and letting the SISR one
+# anneal plain ruins and rebuilds (5 to 10 times more iterations) gained 1-8 % on
+# 200-300 stops and on the hard Solomon instances (10 s, same-run A/B on a shared,
+# noisy machine); plain rebuilds lose on long routes (RC2), which the random walk
+# with its local searches keeps covered.
 DEFAULT_STRATEGIES = (
-    ruin_and_recreate(
-        "random_walk", 25, first_solution="SAVINGS", descend_after_recreate=False
-    ),
+    ruin_and_recreate("random_walk", 25, first_solution="SAVINGS"),
     ruin_and_recreate("sisr", 20, first_solution="SAVINGS", descend_after_recreate=False),
 )
 # On a couple of dozen stops (the Lensois week: 18 stops, reloads) those searches
