@@ -111,3 +111,13 @@ def test_when_savings_builds_more_routes_than_vans_the_search_starts_over_from_i
 
     assert result.status is PlanStatus.ALL_SERVED
     assert len(result.routes) == 2  # each van takes a stop of 4 and one of 6
+
+
+def test_plain_rebuilds_skip_the_local_search_after_each_ruin() -> None:
+    plain = ruin_and_recreate("sisr", 20, descend_after_recreate=False)
+    improved = ruin_and_recreate("sisr", 20)
+
+    plain_ils = search_parameters(plain, 1.0).iterated_local_search_parameters
+    improved_ils = search_parameters(improved, 1.0).iterated_local_search_parameters
+    assert plain_ils.improve_perturbed_solution is False
+    assert improved_ils.improve_perturbed_solution is True
