@@ -1,7 +1,9 @@
-"""Readers for the public benchmark instances: Solomon VRPTW and Li & Lim PDPTW.
+"""Readers for the public benchmark instances: Solomon VRPTW, VRPLIB VRPTW (the
+Gehring & Homberger sets) and Li & Lim PDPTW, and their best-known solutions.
 
-Both use Euclidean distances on a plane, turned into integers: Solomon's
-convention truncates to one decimal (so distances are scaled by 10), Li & Lim's
+All use Euclidean distances on a plane, turned into integers: Solomon's
+convention (which the VRPLIB VRPTW files share) truncates to one decimal (so
+distances are scaled by 10), Li & Lim's
 best-known solutions use full precision (distances scaled by 1000 and rounded,
 travel times rounded up so that a plan feasible here is feasible exactly).
 """
@@ -73,6 +75,93 @@ def read_solomon(path: str | Path) -> Instance:
     matrices = _matrices(customers, SOLOMON_SCALE, solomon_distance)
     problem = _problem(customers, vehicles, capacity, SOLOMON_SCALE, shipments=())
     return Instance(name, customers, vehicles, capacity, SOLOMON_SCALE, problem, matrices)
+
+
+def read_vrplib(path: str | Path) -> Instance:
+    """Reads a VRPLIB VRPTW file: ``KEY : value`` headers (NAME, VEHICLES, CAPACITY,
+    SERVICE_TIME) then NODE_COORD, DEMAND, TIME_WINDOW, optional SERVICE_TIME and
+    DEPOT sections. Nodes are numbered from 1 with the depot first; customer numbers
+    here are the node's minus one, as in the ``.sol`` files."""
+    headers: dict[str, str] = {}
+    sections: dict[str, list[list[str]]] = {}
+    current: list[list[str]] | None = None
+    for line in Path(path).read_text().splitlines():
+        words = line.split()
+        if not words or words[0] == "EOF":
+            continue
+        if ":" in line and not words[0][0].isdigit() and not words[0].startswith("-"):
+            key, value = line.split(":", 1)
+            headers[key.strip().upper()] = value.strip()
+            current = None
+        elif words[0].upper().endswith("_SECTION"):
+            current = sections.setdefault(words[0].upper().removesuffix("_SECTION"), [])
+        elif current is not None:
+            current.append(words)
+        else:
+            raise ValueError(f"{path}: unexpected line {line!r}")
+    missing = {"NODE_COORD", "DEMAND", "TIME_WINDOW"} - set(sections)
+    if missing:
+        raise ValueError(f"{path}: no {', '.join(sorted(missing))} section")
+    depots = [int(w[0]) for w in sections.get("DEPOT", [["1"]]) if int(w[0]) > 0]
+    if depots != [1]:
+        raise ValueError(f"{path}: expected node 1 as the only depot, found {depots}")
+    coordinates = _by_node(sections["NODE_COORD"])
+    demands, windows = _by_node(sections["DEMAND"]), _by_node(sections["TIME_WINDOW"])
+    services = _by_node(sections.get("SERVICE_TIME", []))
+    default_service = float(headers.get("SERVICE_TIME", 0))
+    nodes = sorted(coordinates)
+    if nodes != list(range(1, len(nodes) + 1)):
+        raise ValueError(f"{path}: nodes are not numbered 1 to {len(nodes)}")
+    customers = tuple(
+        Customer(
+            node - 1, float(coordinates[node][0]), float(coordinates[node][1]),
+            int(demands[node][0]), int(windows[node][0]), int(windows[node][1]),
+            0 if node == 1 else int(float(services.get(node, [default_service])[0])),
+        )
+        for node in nodes
+    )
+    capacity = int(headers["CAPACITY"])
+    vehicles = int(headers.get("VEHICLES", len(customers) - 1))
+    matrices = _matrices(customers, SOLOMON_SCALE, solomon_distance)
+    problem = _problem(customers, vehicles, capacity, SOLOMON_SCALE, shipments=())
+    name = headers.get("NAME", Path(path).stem)
+    return Instance(name, customers, vehicles, capacity, SOLOMON_SCALE, problem, matrices)
+
+
+def _by_node(rows: list[list[str]]) -> dict[int, list[str]]:
+    return {int(words[0]): words[1:] for words in rows}
+
+
+def read_solution(path: str | Path) -> tuple[list[list[int]], float | None]:
+    """Routes (customer numbers) and the cost of a ``.sol`` file (``Route #i: ...``
+    lines, then ``Cost X``)."""
+    routes: list[list[int]] = []
+    cost = None
+    for line in Path(path).read_text().splitlines():
+        if line.startswith("Route"):
+            routes.append([int(word) for word in line.split(":", 1)[1].split()])
+        elif line.startswith("Cost"):
+            cost = float(line.split()[1])
+    return routes, cost
+
+
+def route_violations(instance: Instance, route: list[int]) -> list[str]:
+    """What makes a route (customer numbers) infeasible: load over capacity, a
+    late arrival, a late return; empty if it is feasible."""
+    by_number = {c.number: c for c in instance.customers}
+    depot = instance.customers[0]
+    arc = solomon_distance if instance.scale == SOLOMON_SCALE else math.dist
+    problems = []
+    if sum(by_number[n].demand for n in route) > instance.capacity:
+        problems.append(f"load over capacity {instance.capacity}")
+    clock, here = float(depot.ready), depot
+    for number in [*route, depot.number]:
+        there = by_number[number]
+        clock = max(clock + here.service + arc((here.x, here.y), (there.x, there.y)), there.ready)
+        if clock > there.due + 1e-9:
+            problems.append(f"arrives at {number} at {clock:.1f}, after {there.due}")
+        here = there
+    return problems
 
 
 def read_li_lim(path: str | Path) -> Instance:

@@ -28,6 +28,7 @@ class OrToolsModel:
     routing: pywrapcp.RoutingModel
     time: pywrapcp.RoutingDimension
     mean_arc_cost: float
+    local_arc_cost: float
 
 
 def build_model(
@@ -53,7 +54,10 @@ def build_model(
     bound = max_arc_cost * (layout.size + 2 * len(problem.vehicles)) + 1
     mandatory_penalty = bound if soft_mandatory else None
     _add_visits(problem, layout, manager, routing, screening, mandatory_penalty)
-    return OrToolsModel(manager, routing, time, mean_arc_cost(problem, layout, distances))
+    return OrToolsModel(
+        manager, routing, time, mean_arc_cost(problem, layout, distances),
+        local_arc_cost(problem, layout, distances),
+    )
 
 
 def mean_arc_cost(
@@ -70,6 +74,32 @@ def mean_arc_cost(
         for profile, matrix in distances.items()
     }
     costs = [mean_m[v.profile] * v.cost_per_km_cents for v in problem.vehicles]
+    return sum(costs) / len(costs)
+
+
+NEAREST = 10
+
+
+def local_arc_cost(
+    problem: RoutingProblem, layout: NodeLayout, distances: Mapping[str, Matrix]
+) -> float:
+    """Mean cost of an arc from a stop to one of its ``NEAREST`` nearest stops, over
+    the stops and the vehicles: the cost of the arcs a good plan is made of, whatever
+    the size of the map (0 with fewer than two stops). Moves that improve a plan
+    trade arcs of about this cost, in towns as on an open plain."""
+    stops = [node for node, stop in enumerate(layout.stop_of_node) if stop is not None]
+    if len(stops) < 2:
+        return 0.0
+    nearest = min(NEAREST, len(stops) - 1)
+    local_m = {}
+    for profile, matrix in distances.items():
+        total = 0.0
+        for a in stops:
+            row = matrix[a]
+            closest = sorted(row[b] for b in stops if b != a)[:nearest]
+            total += sum(closest) / nearest
+        local_m[profile] = total / len(stops)
+    costs = [local_m[v.profile] * v.cost_per_km_cents for v in problem.vehicles]
     return sum(costs) / len(costs)
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import multiprocessing
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
+from typing import Any
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
@@ -17,7 +18,12 @@ from routing.model import RoutingProblem
 from routing.ortools_model import OrToolsModel, build_model
 from routing.result import PlanStatus, RoutingResult, Unserved, UnservedReason
 from routing.screening import Screening, screen_stops
-from routing.search import SearchStrategy, default_strategies, search_parameters
+from routing.search import (
+    FALLBACK_FIRST_SOLUTION,
+    SearchStrategy,
+    default_strategies,
+    search_parameters,
+)
 
 
 @dataclass(frozen=True)
@@ -124,13 +130,21 @@ def _search(
     model: OrToolsModel, layout: NodeLayout, strategy: SearchStrategy, time_limit_s: float
 ) -> _Outcome | None:
     parameters = search_parameters(
-        strategy, time_limit_s, mean_arc_cost=model.mean_arc_cost,
+        strategy, time_limit_s, arc_cost=model.local_arc_cost,
         has_pairs=layout.has_shipments, may_drop_visits=model.routing.GetNumberOfDisjunctions() > 0,
     )
-    if strategy.iterated_local_search:
-        solution = model.routing.SolveWithIteratedLocalSearch(parameters)
-    else:
-        solution = model.routing.SolveWithParameters(parameters)
+    started = time.perf_counter()
+    solution = _solve_with(model, strategy, parameters)
+    left = time_limit_s - (time.perf_counter() - started)
+    if solution is None and strategy.first_solution != FALLBACK_FIRST_SOLUTION and left > 0.05:
+        # Savings may build more routes than there are vehicles: start over from
+        # insertions, which always place what fits, for the time left.
+        fallback = replace(strategy, first_solution=FALLBACK_FIRST_SOLUTION)
+        parameters = search_parameters(
+            fallback, left, arc_cost=model.local_arc_cost, has_pairs=layout.has_shipments,
+            may_drop_visits=model.routing.GetNumberOfDisjunctions() > 0,
+        )
+        solution = _solve_with(model, fallback, parameters)
     status = routing_enums_pb2.RoutingSearchStatus.Value.Name(model.routing.status())
     if solution is None:
         return None
@@ -143,6 +157,14 @@ def _search(
         if stop is not None and node not in served
     )
     return _Outcome(routes, dropped, solution.ObjectiveValue(), status)
+
+
+def _solve_with(
+    model: OrToolsModel, strategy: SearchStrategy, parameters: Any
+) -> pywrapcp.Assignment | None:
+    if strategy.iterated_local_search:
+        return model.routing.SolveWithIteratedLocalSearch(parameters)
+    return model.routing.SolveWithParameters(parameters)
 
 
 def _raw_route(model: OrToolsModel, solution: pywrapcp.Assignment, vehicle: int) -> RawRoute:

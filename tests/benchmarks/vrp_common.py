@@ -19,8 +19,10 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:  # run as a script: make the repository importable
     sys.path.insert(0, str(REPO_ROOT))
 
+from routing.instances import Instance, route_cost  # noqa: E402
 from routing.matrices import MatrixProvider, TravelMatrices  # noqa: E402
 from routing.model import RoutingProblem, StopKind  # noqa: E402
+from routing.solomon import customer_routes, solve_solomon  # noqa: E402
 
 DATA_DIR = REPO_ROOT / ".." / "shared" / "data" / "vrp"
 
@@ -210,6 +212,40 @@ def _add_edges(
                     frm, to, matrix.distance_m[i][j], matrix.duration_s[i][j],
                     profile=profiles[name],
                 )
+
+
+def compare(
+    instance: Instance, args: argparse.Namespace, known: tuple[int, float] | None
+) -> Row:
+    """Solves a VRPTW instance (every customer mandatory) with ours, then with PyVRP
+    given the same time, and checks that our routes visit each customer once."""
+    started = time.perf_counter()
+    result = solve_solomon(
+        instance, time_limit_s=args.time_limit, workers=args.workers, seed=args.seed
+    )
+    seconds = time.perf_counter() - started
+    ours = checked_cost(instance, customer_routes(result)) if not result.unserved else None
+    reference, reference_routes, reference_seconds = None, 0, 0.0
+    if not args.no_pyvrp:
+        outcome = solve_with_pyvrp(
+            instance.problem, instance.matrices, args.time_limit, seed=args.seed
+        )
+        if outcome.feasible:
+            reference = outcome.distance / instance.scale
+        reference_routes, reference_seconds = outcome.routes, outcome.seconds
+    return Row(
+        instance.name, ours, len(result.routes), seconds, reference, reference_routes,
+        reference_seconds, known[1] if known else None, known[0] if known else None,
+    )
+
+
+def checked_cost(instance: Instance, routes: list[list[int]]) -> float:
+    """The routes' cost in the instance's convention, once sure each customer is
+    visited exactly once."""
+    visited = sorted(c for route in routes for c in route)
+    if visited != list(range(1, len(instance.customers))):
+        raise AssertionError(f"{instance.name}: customers not each visited once")
+    return round(sum(route_cost(instance, route) for route in routes), 1)
 
 
 @dataclass(frozen=True)

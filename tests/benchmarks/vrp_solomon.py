@@ -11,23 +11,21 @@ from __future__ import annotations
 
 import argparse
 import re
-import time
 from pathlib import Path
 
 from vrp_common import (
     DATA_DIR,
     Row,
+    compare,
     instance_files,
     parser,
     print_header,
     print_row,
     read_bks,
-    solve_with_pyvrp,
     summary_line,
 )
 
-from routing.instances import Instance, read_solomon, route_cost
-from routing.solomon import customer_routes, solve_solomon
+from routing.instances import read_solomon
 
 
 def best_known(path: Path, bks: dict[str, tuple[int, float]]) -> tuple[int, float] | None:
@@ -44,33 +42,7 @@ def best_known(path: Path, bks: dict[str, tuple[int, float]]) -> tuple[int, floa
 
 
 def run_instance(path: Path, args: argparse.Namespace, bks: dict[str, tuple[int, float]]) -> Row:
-    instance = read_solomon(path)
-    started = time.perf_counter()
-    result = solve_solomon(
-        instance, time_limit_s=args.time_limit, workers=args.workers, seed=args.seed
-    )
-    seconds = time.perf_counter() - started
-    ours = _checked_cost(instance, customer_routes(result)) if not result.unserved else None
-    reference, reference_routes, reference_seconds = None, 0, 0.0
-    if not args.no_pyvrp:
-        outcome = solve_with_pyvrp(
-            instance.problem, instance.matrices, args.time_limit, seed=args.seed
-        )
-        if outcome.feasible:
-            reference = outcome.distance / instance.scale
-        reference_routes, reference_seconds = outcome.routes, outcome.seconds
-    known = best_known(path, bks)
-    return Row(
-        instance.name, ours, len(result.routes), seconds, reference, reference_routes,
-        reference_seconds, known[1] if known else None, known[0] if known else None,
-    )
-
-
-def _checked_cost(instance: Instance, routes: list[list[int]]) -> float:
-    visited = sorted(c for route in routes for c in route)
-    if visited != list(range(1, len(instance.customers))):
-        raise AssertionError(f"{instance.name}: customers not each visited once")
-    return round(sum(route_cost(instance, route) for route in routes), 1)
+    return compare(read_solomon(path), args, best_known(path, bks))
 
 
 def main() -> None:
