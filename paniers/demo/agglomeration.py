@@ -222,7 +222,9 @@ def _points(rng: random.Random) -> tuple[list[list[object]], list[tuple[str, Can
             names = SHOP_NAMES if shop else RELAY_NAMES
             code = f"{'shop' if shop else 'relay'}-{_slug(town)}-{n + 1}"
             morning = rng.random() < 0.5
-            delivery = "Fri 08:00-12:00" if shop or morning else "Fri 11:00-16:00"
+            # A shop takes deliveries while it is open; a relay's host is there half a day.
+            delivery = ("Fri 08:00-17:00" if shop
+                        else "Fri 08:00-12:00" if morning else "Fri 11:00-16:00")
             pickup = "Fri 09:00-19:00" if shop else "Fri 16:30-19:00"
             records.append([code, "shop" if shop else "relay", rng.choice(names), town,
                             *_jitter(rng, lat, lon), rng.choice((30, 40, 50, 60, 80)),
@@ -232,7 +234,7 @@ def _points(rng: random.Random) -> tuple[list[list[object]], list[tuple[str, Can
         kind, label, meals, days, local, budget = CANTEEN_KINDS[i % 2]
         code = f"canteen-{_slug(town)}"
         records.append([code, "canteen", f"{label} de {town}", town, *_jitter(rng, lat, lon),
-                        "", "Fri 07:00-09:00", "", "generated"])
+                        "", "Fri 06:30-10:00", "", "generated"])  # before the kitchen cooks
         canteens.append((code, kind, meals, days, local, budget))
     for town, lat, lon, capacity in CITIES:
         records.append([f"city-{_slug(town)}", "city", "Point relais partenaire", town,

@@ -326,6 +326,8 @@ def main() -> int:
     parser.add_argument("--database-url", default=os.environ.get("PANIERS_BENCH_DATABASE_URL",
                                                                   DEFAULT_URL),
                         help="a PostgreSQL URL whose server gets the benchmark's database")
+    parser.add_argument("--keep-database", action="store_true",
+                        help="keep the benchmark's database afterwards, to look into the week")
     args = parser.parse_args()
 
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} before "
@@ -341,7 +343,8 @@ def main() -> int:
         figures = run_week(args, url, queue, folder)
     finally:
         forget_queue(queue)
-        drop_database(args.database_url)
+        if not args.keep_database:
+            drop_database(args.database_url)
     return report(args, figures)
 
 

@@ -7,8 +7,14 @@ from sqlalchemy import func, select
 import routing
 from paniers.allocation import services as allocating
 from paniers.cycles import services as cycles
+from paniers.delivery.loads import PointLoad
 from paniers.delivery.models import Vehicle
-from paniers.delivery.planning import plan_cycle_routes, search_budget_s, travel_provider
+from paniers.delivery.planning import (
+    plan_cycle_routes,
+    search_budget_s,
+    travel_provider,
+    trips_allowed,
+)
 from paniers.extensions import db
 from paniers.jobs.models import CycleJob
 from paniers.orders import services as orders
@@ -141,3 +147,12 @@ def test_the_coordinator_picks_how_long_the_planner_may_search(app, browser):
     assert "Planification des tournées lancée." in started.text
     assert db.session.scalar(select(func.count(CycleJob.id))
                              .where(CycleJob.kind == "routing")) == 1
+
+
+def test_a_heavy_week_lets_the_vehicles_come_back_for_more_trips(app):
+    fleet = list(db.session.scalars(select(Vehicle)))  # the demo's 70 + 70 + 8 crates
+    light = {n: PointLoad(n, 20_000, 4, 4, 4) for n in range(18)}
+    heavy = {n: PointLoad(n, 200_000, 40, 40, 40) for n in range(18)}  # 720 crates
+
+    assert trips_allowed(fleet, light) == 3
+    assert trips_allowed(fleet, heavy) == 6  # 720 / 148 rounds up to 5, plus 2, at most 6
