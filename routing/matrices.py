@@ -86,13 +86,12 @@ class HaversineMatrixProvider:
         distance = [
             [round(haversine_m(a, b) * self.detour_factor) for b in locations] for a in locations
         ]
-        open_road = self.open_road_speed_kmh is not None and (
-            not self.open_road_profiles or profile in self.open_road_profiles
-        )
-        if not open_road or self.open_road_speed_kmh is None:
+        open_road_kmh = self.open_road_speed_kmh
+        if open_road_kmh is None or (self.open_road_profiles
+                                     and profile not in self.open_road_profiles):
             duration = [[round(metres / speed_m_per_s) for metres in row] for row in distance]
             return TravelMatrices(_freeze(distance), _freeze(duration))
-        fast_m_per_s = max(self.open_road_speed_kmh / 3.6, speed_m_per_s)
+        fast_m_per_s = max(open_road_kmh / 3.6, speed_m_per_s)
         duration = [
             [round(min(metres, self.town_m) / speed_m_per_s
                    + max(0, metres - self.town_m) / fast_m_per_s) for metres in row]

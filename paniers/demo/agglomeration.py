@@ -34,13 +34,11 @@ from paniers.accounts.models import Role, User
 from paniers.cycles import services as cycles
 from paniers.cycles.models import OrderCycle, ProductStock
 from paniers.cycles.states import default_cutoff
-from paniers.delivery.models import Vehicle
 from paniers.demo.data import DATA, rows
-from paniers.demo.seed import DEMO_PASSWORD
+from paniers.demo.seed import DEMO_PASSWORD, import_with_shuttle
 from paniers.errors import ServiceError
 from paniers.extensions import db
 from paniers.network.files import COLUMNS, FLEET, NETWORK, PRODUCE
-from paniers.network.services import import_network
 from paniers.orders import services as orders
 from paniers.orders.models import OrderSource
 from paniers.payments import services as payments
@@ -311,14 +309,8 @@ def intent(agglomeration: Agglomeration, household: Household) -> Intent | None:
 def load(agglomeration: Agglomeration) -> None:
     """The network, canteens, farmers, canteen managers and households (idempotent for the
     network; the households are added once). Every account's password is the demo's."""
-    result = import_network(agglomeration.network, source="agglomeration")
-    if not result.ok:
-        raise RuntimeError("the generated network does not import: "
-                           + "; ".join(str(problem) for problem in result.problems))
     # Lille and Dunkerque are a run of their own, as in the demo: the second Loos van.
-    shuttle = db.session.scalar(select(Vehicle).where(Vehicle.code == LONG_HAUL_VAN))
-    if shuttle is not None:
-        shuttle.long_haul = True
+    import_with_shuttle(agglomeration.network, "agglomeration", LONG_HAUL_VAN)
     db.session.flush()
     template = User(email="-", name="-", role=Role.HOUSEHOLD)
     template.set_password(DEMO_PASSWORD)  # hashed once: hashing is slow by design

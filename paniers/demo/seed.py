@@ -55,12 +55,17 @@ LONG_HAUL_VAN = "van-2"
 
 def seed_network() -> None:
     """Hubs, farms, points, produce and fleet, through the network importer."""
-    result = import_network(folder_texts(DATA), source="demo")
+    import_with_shuttle(folder_texts(DATA), "demo", LONG_HAUL_VAN)
+
+
+def import_with_shuttle(texts: dict[str, bytes], source: str, shuttle_code: str) -> None:
+    """Import a network's files (raising if they do not import) and keep the vehicle
+    ``shuttle_code`` for Lille and Dunkerque, "served by a separate weekly run"."""
+    result = import_network(texts, source=source)
     if not result.ok:
-        raise RuntimeError("the demo data does not import: "
+        raise RuntimeError(f"the {source} network does not import: "
                            + "; ".join(str(problem) for problem in result.problems))
-    # Lille and Dunkerque are "served by a separate weekly run": the second van makes it.
-    shuttle = db.session.scalar(select(Vehicle).where(Vehicle.code == LONG_HAUL_VAN))
+    shuttle = db.session.scalar(select(Vehicle).where(Vehicle.code == shuttle_code))
     if shuttle is not None:
         shuttle.long_haul = True
 

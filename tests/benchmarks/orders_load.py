@@ -276,25 +276,37 @@ def log_in_all(base: str, households: int, browsers: int) -> list[Buyer]:
     return [buyer for buyer in buyers if buyer is not None]
 
 
+def post_order(port: int, buyer: Buyer, tally: Tally, timeout_s: float
+               ) -> tuple[bool, int, str, float] | None:
+    """One order posted as the buyer: (placed, HTTP status, page, milliseconds); None,
+    counted as an error, when the connection failed."""
+    begin = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout_s)
+    try:
+        connection.request("POST", "/catalogue", buyer.body, buyer.headers)
+        answer = connection.getresponse()
+        page = answer.read().decode("utf-8", "replace")
+    except (OSError, http.client.HTTPException) as error:
+        tally.error(type(error).__name__)
+        return None
+    finally:
+        connection.close()
+    elapsed_ms = (time.perf_counter() - begin) * 1000
+    placed = answer.status == 302 and (answer.getheader("Location") or "").endswith(
+        "/mes-commandes")
+    return placed, answer.status, page, elapsed_ms
+
+
 def buy(port: int, buyer: Buyer, until: float, tally: Tally) -> None:
     while time.monotonic() < until:
-        start = time.perf_counter()
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        try:
-            connection.request("POST", "/catalogue", buyer.body, buyer.headers)
-            answer = connection.getresponse()
-            answer.read()
-        except (OSError, http.client.HTTPException) as error:
-            tally.error(type(error).__name__)
+        posted = post_order(port, buyer, tally, 30)
+        if posted is None:
             continue
-        finally:
-            connection.close()
-        elapsed_ms = (time.perf_counter() - start) * 1000
-        if answer.status == 302 and (answer.getheader("Location") or "").endswith(
-                "/mes-commandes"):
+        placed, status, _page, elapsed_ms = posted
+        if placed:
             tally.ok(elapsed_ms)
         else:
-            tally.error(f"HTTP {answer.status}")
+            tally.error(f"HTTP {status}")
 
 
 # What the page says when an order is refused because something is sold out.
@@ -312,26 +324,17 @@ def rush_buyer(port: int, waiting: list[Buyer], start: threading.Barrier, tally:
             if not waiting:
                 return
             buyer = waiting.pop()
-        begin = time.perf_counter()
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        try:
-            connection.request("POST", "/catalogue", buyer.body, buyer.headers)
-            answer = connection.getresponse()
-            page = answer.read().decode("utf-8", "replace")
-        except (OSError, http.client.HTTPException) as error:
-            tally.error(type(error).__name__)
+        posted = post_order(port, buyer, tally, 60)
+        if posted is None:
             continue
-        finally:
-            connection.close()
-        elapsed_ms = (time.perf_counter() - begin) * 1000
-        if answer.status == 302 and (answer.getheader("Location") or "").endswith(
-                "/mes-commandes"):
+        placed, status, page, elapsed_ms = posted
+        if placed:
             tally.ok(elapsed_ms)
-        elif answer.status == 200 and any(words in page for words in SOLD_OUT):
+        elif status == 200 and any(words in page for words in SOLD_OUT):
             with tally.lock:  # refused, rightly: answered as fast counts too
                 sold_out.append(int(elapsed_ms))
         else:
-            tally.error(f"HTTP {answer.status}")
+            tally.error(f"HTTP {status}")
 
 
 def reconcile(url: str) -> dict[str, int]:
