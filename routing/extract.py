@@ -22,6 +22,17 @@ class RawRoute:
     times_s: tuple[int, ...]
 
 
+@dataclass(frozen=True)
+class SearchOutcome:
+    """One search's plan: raw routes, the stop nodes left out, the objective in the
+    solvers' unit (thousandths of a cent) and the engine's status."""
+
+    routes: tuple[RawRoute, ...]
+    dropped_nodes: tuple[int, ...]
+    objective: int
+    solver_status: str
+
+
 def build_route(
     problem: RoutingProblem,
     layout: NodeLayout,

@@ -77,7 +77,8 @@ class RoutingResult:
     """Routes of the vehicles used, unserved stops with reasons, and how the search went.
 
     ``total_cost_cents`` counts distance costs, fixed costs and the penalties of
-    optional stops left out; ``solver_status`` is OR-Tools' own status name.
+    optional stops left out; ``solver_status`` is the winning engine's: OR-Tools' own
+    status name, or ``PYVRP_FEASIBLE`` when PyVRP's plan won.
     """
 
     routes: tuple[Route, ...]

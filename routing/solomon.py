@@ -14,9 +14,11 @@ from routing.solver import plan_routes
 
 
 def solve_solomon(
-    instance: Instance, *, time_limit_s: float, workers: int = 1, seed: int = 0
+    instance: Instance, *, time_limit_s: float, workers: int = 1, seed: int = 0,
+    hybrid: bool = True,
 ) -> RoutingResult:
-    """Plans an instance with every customer mandatory (the benchmark's rules)."""
+    """Plans an instance with every customer mandatory (the benchmark's rules);
+    ``hybrid=False`` keeps PyVRP's search out."""
     return plan_routes(
         instance.problem,
         time_limit_s=time_limit_s,
@@ -24,6 +26,7 @@ def solve_solomon(
         matrix_provider=instance.matrices,
         workers=workers,
         soft_mandatory=False,
+        hybrid=hybrid,
     )
 
 

@@ -1,7 +1,10 @@
 """Shared plumbing of the routing benchmarks: paths, arguments, the PyVRP reference
 solver fed with the very same integer data, and the table printing.
 
-PyVRP is a benchmark-only dependency, imported inside the functions that use it.
+The planner itself runs PyVRP's search beside OR-Tools' on these instances (see
+``routing.pyvrp_search``), with the next seed after the reference's: the comparison is
+then between two runs of that search that differ by their seed and by OR-Tools' plan,
+which wins where it is cheaper. ``--no-hybrid`` measures OR-Tools alone.
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ def parser(description: str, default_time_limit: float = 10.0) -> argparse.Argum
     parsed.add_argument("--workers", type=int, default=2, help="parallel searches (ours)")
     parsed.add_argument("--seed", type=int, default=0)
     parsed.add_argument("--no-pyvrp", action="store_true", help="skip the reference solver")
+    parsed.add_argument(
+        "--no-hybrid", action="store_true", help="our planner on OR-Tools alone (no PyVRP in it)"
+    )
     return parsed
 
 
@@ -221,7 +227,8 @@ def compare(
     given the same time, and checks that our routes visit each customer once."""
     started = time.perf_counter()
     result = solve_solomon(
-        instance, time_limit_s=args.time_limit, workers=args.workers, seed=args.seed
+        instance, time_limit_s=args.time_limit, workers=args.workers, seed=args.seed,
+        hybrid=not args.no_hybrid,
     )
     seconds = time.perf_counter() - started
     ours = checked_cost(instance, customer_routes(result)) if not result.unserved else None
@@ -267,6 +274,13 @@ def gap_pct(cost: float | None, best: float | None) -> float | None:
     if cost is None or not best:
         return None
     return 100.0 * (cost - best) / best
+
+
+def print_setup(args: argparse.Namespace) -> None:
+    """Says what runs on each side."""
+    engines = "OR-Tools alone" if args.no_hybrid else "OR-Tools beside PyVRP (seed + 1)"
+    print(f"# ours: {args.workers} searches in parallel, {engines}; "
+          f"pyvrp: 1 core, seed {args.seed}; {args.time_limit} s each")
 
 
 def print_header() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from vrp_common import compare, parser, print_header, print_row, summary_line
+from vrp_common import compare, parser, print_header, print_row, print_setup, summary_line
 
 from routing.generate import lensois_like
 
@@ -26,7 +26,7 @@ def main() -> None:
     )
     args = arguments.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
-    print(f"# ours: {args.workers} searches in parallel; pyvrp: 1 core; {args.time_limit} s each")
+    print_setup(args)
     print_header()
     rows = []
     for k in range(args.count):

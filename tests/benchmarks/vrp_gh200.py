@@ -21,6 +21,7 @@ from vrp_common import (
     parser,
     print_header,
     print_row,
+    print_setup,
     read_bks,
     summary_line,
 )
@@ -45,7 +46,7 @@ def main() -> None:
         keep = tuple(f"{family.strip()}_" for family in args.families.split(","))
         files = [path for path in files if path.stem.startswith(keep)]
     bks = read_bks(folder / "bks.csv")
-    print(f"# ours: {args.workers} searches in parallel; pyvrp: 1 core; {args.time_limit} s each")
+    print_setup(args)
     print_header()
     rows = []
     for path in files:

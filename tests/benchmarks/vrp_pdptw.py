@@ -20,6 +20,7 @@ from vrp_common import (
     parser,
     print_header,
     print_row,
+    print_setup,
     read_bks,
     solve_with_pyvrp,
     summary_line,
@@ -34,7 +35,7 @@ def main() -> None:
     folder = DATA_DIR / "pdptw"
     files = [p for p in instance_files(args.instance_file, folder, "*.txt") if "_" not in p.stem]
     bks = read_bks(folder / "bks.csv")
-    print(f"# ours: {args.workers} searches in parallel; pyvrp: 1 core; {args.time_limit} s each")
+    print_setup(args)
     print_header()
     rows = []
     for path in files:

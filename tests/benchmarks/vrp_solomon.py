@@ -21,6 +21,7 @@ from vrp_common import (
     parser,
     print_header,
     print_row,
+    print_setup,
     read_bks,
     summary_line,
 )
@@ -50,7 +51,7 @@ def main() -> None:
     folder = DATA_DIR / "solomon"
     files = instance_files(args.instance_file, folder, "*.txt")
     bks = read_bks(folder / "bks.csv")
-    print(f"# ours: {args.workers} searches in parallel; pyvrp: 1 core; {args.time_limit} s each")
+    print_setup(args)
     print_header()
     rows = []
     for path in files:
