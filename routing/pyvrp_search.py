@@ -32,9 +32,8 @@ from routing.extract import RawRoute, SearchOutcome
 from routing.layout import NodeLayout
 from routing.matrices import TravelMatrices
 from routing.model import RoutingProblem, Stop, Vehicle
+from routing.ortools_model import COST_SCALE, span_cost_per_second
 from routing.screening import Screening
-
-COST_SCALE = 1000
 
 
 def fits(problem: RoutingProblem) -> bool:
@@ -64,8 +63,9 @@ def search(
     if not result.best.is_feasible():
         return None
     routes = []
+    unused = [iter(members) for members in translation.vehicles_of_type]
     for route in result.best.routes():
-        vehicle = translation.vehicles_of_type[route.vehicle_type()].pop(0)
+        vehicle = next(unused[route.vehicle_type()])
         nodes = _nodes(layout, translation, vehicle, route)
         raw = timed_route(problem, layout, matrices, screening, vehicle, nodes)
         if raw is None:
@@ -203,9 +203,8 @@ def _fleet(
 
 
 def _cost_per_second(vehicle: Vehicle) -> int:
-    if not vehicle.cost_per_hour_cents:
-        return 0
-    return max(1, round(vehicle.cost_per_hour_cents * COST_SCALE / 3600))
+    """The driver's time as the OR-Tools model prices it (nothing without an hourly cost)."""
+    return span_cost_per_second(vehicle) if vehicle.cost_per_hour_cents else 0
 
 
 def _nodes(
